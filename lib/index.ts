@@ -1,0 +1,15 @@
+// The scratchnet library: a neural network from scratch, one concept per module.
+// This file only re-exports; each module says which chapter teaches it.
+export * from './errors.ts';
+export * from './format.ts';
+export * from './matrix.ts';
+export * from './ops.ts';
+export * from './random.ts';
+export * from './targets.ts';
+export * from './layers.ts';
+export * from './activations.ts';
+export * from './losses.ts';
+export * from './optimizers.ts';
+export * from './metrics.ts';
+export * from './model.ts';
+export * from './data.ts';

@@ -1,0 +1,263 @@
+// Layers: Dense, the fully connected layer of chapters 2–3, and Dropout. Each layer keeps
+// what its forward pass saw, so backward(dvalues) can apply the chain rule (chapter 8).
+// Weights are shaped inputs × outputs, so the forward pass needs no transpose.
+import { ScratchnetError, ShapeError } from './errors.ts';
+import { Matrix, type DType } from './matrix.ts';
+import { addRowVector, matmul, multiply, shapeOf, sum } from './ops.ts';
+import { Random, defaultRandom } from './random.ts';
+
+/** Options for a forward pass. */
+export interface ForwardOptions {
+  /** True while training; Dropout only drops units then. Defaults to true. */
+  training?: boolean;
+}
+
+/** Anything with the book's forward/backward contract: a layer or an activation. */
+export interface Layer {
+  /** The kind of layer, e.g. 'Dense' or 'ReLU'. */
+  readonly name: string;
+  /** Computes and keeps `output` from `inputs`. */
+  forward(inputs: Matrix, options?: ForwardOptions): Matrix;
+  /** Takes the gradient of the loss with respect to `output`, and computes and keeps `dinputs`. */
+  backward(dvalues: Matrix): Matrix;
+  /** The last forward pass's result. */
+  output?: Matrix;
+  /** The last backward pass's gradient with respect to the inputs. */
+  dinputs?: Matrix;
+}
+
+/** How a Dense layer draws its first weights. */
+export type Initializer = 'randomNormal' | 'heNormal' | 'glorotUniform' | ((nInputs: number, nOutputs: number, rng: Random) => Matrix);
+
+/** Optional settings for a Dense layer. */
+export interface DenseOptions {
+  /** 'randomNormal' (the book's 0.01 · randn, the default), 'heNormal' (for ReLU), 'glorotUniform', or a function. */
+  initializer?: Initializer;
+  /** The generator for the first weights; defaults to the shared one reset by `seed()`. */
+  rng?: Random;
+  /** Element type of weights and biases; defaults to 'float32'. */
+  dtype?: DType;
+  /** L1 penalty on the weights: adds λ·Σ|w| to the loss. */
+  weightRegularizerL1?: number;
+  /** L2 penalty on the weights: adds λ·Σw² to the loss. */
+  weightRegularizerL2?: number;
+  /** L1 penalty on the biases. */
+  biasRegularizerL1?: number;
+  /** L2 penalty on the biases. */
+  biasRegularizerL2?: number;
+}
+
+function checkPositiveInteger(op: string, name: string, n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new ShapeError(op, `${name} must be a positive whole number, not ${String(n)}`);
+}
+
+function checkRegularizer(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new ScratchnetError('Dense', `${name} must be a number of at least 0, not ${String(value)}`);
+  return value;
+}
+
+/** Draws a first weight matrix (nInputs × nOutputs) with the named initializer. */
+export function initialWeights(initializer: Initializer, nInputs: number, nOutputs: number, rng: Random, dtype: DType = 'float32'): Matrix {
+  if (typeof initializer === 'function') return initializer(nInputs, nOutputs, rng).astype(dtype);
+  const weights = Matrix.zeros(nInputs, nOutputs, { dtype });
+  if (initializer === 'randomNormal') {
+    for (let i = 0; i < weights.size; i++) weights.data[i] = 0.01 * rng.gaussian();
+  } else if (initializer === 'heNormal') {
+    const std = Math.sqrt(2 / nInputs); // keeps the variance of ReLU activations steady layer to layer
+    for (let i = 0; i < weights.size; i++) weights.data[i] = std * rng.gaussian();
+  } else if (initializer === 'glorotUniform') {
+    const limit = Math.sqrt(6 / (nInputs + nOutputs));
+    for (let i = 0; i < weights.size; i++) weights.data[i] = rng.uniform(-limit, limit);
+  } else {
+    throw new ScratchnetError('Dense', `unknown initializer ${JSON.stringify(initializer)}; use 'randomNormal', 'heNormal' or 'glorotUniform'`);
+  }
+  return weights;
+}
+
+/** A fully connected layer: output = inputs · weights + biases. */
+export class Dense implements Layer {
+  readonly name = 'Dense';
+  readonly nInputs: number;
+  readonly nOutputs: number;
+  weightRegularizerL1: number;
+  weightRegularizerL2: number;
+  biasRegularizerL1: number;
+  biasRegularizerL2: number;
+  /** The inputs of the last forward pass, kept for backward. */
+  inputs?: Matrix;
+  output?: Matrix;
+  dinputs?: Matrix;
+  /** ∂loss/∂weights from the last backward pass (nInputs × nOutputs). */
+  dweights?: Matrix;
+  /** ∂loss/∂biases from the last backward pass (1 × nOutputs). */
+  dbiases?: Matrix;
+  private _weights: Matrix;
+  private _biases: Matrix;
+
+  /** Creates a layer of nOutputs neurons, each with nInputs weights and one bias (zero at first). */
+  constructor(nInputs: number, nOutputs: number, options: DenseOptions = {}) {
+    checkPositiveInteger('Dense', 'nInputs', nInputs);
+    checkPositiveInteger('Dense', 'nOutputs', nOutputs);
+    this.nInputs = nInputs;
+    this.nOutputs = nOutputs;
+    const dtype = options.dtype ?? 'float32';
+    this._weights = initialWeights(options.initializer ?? 'randomNormal', nInputs, nOutputs, options.rng ?? defaultRandom, dtype);
+    this._biases = Matrix.zeros(1, nOutputs, { dtype });
+    this.checkParameter('weights', this._weights, nInputs, nOutputs);
+    this.weightRegularizerL1 = checkRegularizer('weightRegularizerL1', options.weightRegularizerL1 ?? 0);
+    this.weightRegularizerL2 = checkRegularizer('weightRegularizerL2', options.weightRegularizerL2 ?? 0);
+    this.biasRegularizerL1 = checkRegularizer('biasRegularizerL1', options.biasRegularizerL1 ?? 0);
+    this.biasRegularizerL2 = checkRegularizer('biasRegularizerL2', options.biasRegularizerL2 ?? 0);
+  }
+
+  /** The weights, nInputs × nOutputs: column j holds neuron j's weights. */
+  get weights(): Matrix {
+    return this._weights;
+  }
+
+  set weights(value: Matrix | number[][]) {
+    const matrix = value instanceof Matrix ? value : Matrix.fromRows(value, { dtype: this._weights.dtype });
+    this._weights = this.checkParameter('weights', matrix, this.nInputs, this.nOutputs);
+  }
+
+  /** The biases, 1 × nOutputs: one per neuron. */
+  get biases(): Matrix {
+    return this._biases;
+  }
+
+  set biases(value: Matrix | number[] | number[][]) {
+    const matrix = value instanceof Matrix ? value : Array.isArray(value[0]) ? Matrix.fromRows(value as number[][], { dtype: this._biases.dtype }) : Matrix.rowVector(value as number[], { dtype: this._biases.dtype });
+    this._biases = this.checkParameter('biases', matrix, 1, this.nOutputs);
+  }
+
+  /** The number of weights and biases. */
+  get parameterCount(): number {
+    return this.nInputs * this.nOutputs + this.nOutputs;
+  }
+
+  /** output = inputs · weights + biases: (batch × nInputs) · (nInputs × nOutputs) + (1 × nOutputs). */
+  forward(inputs: Matrix): Matrix {
+    if (!(inputs instanceof Matrix)) throw new ShapeError('Dense.forward', 'inputs must be a Matrix, e.g. Matrix.fromRows([[1, 2, 3]])');
+    if (inputs.rows === 0) throw new ShapeError('Dense.forward', `empty batch ${shapeOf(inputs)}: a batch needs at least one sample`);
+    if (inputs.cols !== this.nInputs) {
+      throw new ShapeError('Dense.forward', `inputs ${shapeOf(inputs)} · weights ${shapeOf(this._weights)}: each sample has ${inputs.cols} values but this layer takes ${this.nInputs}`);
+    }
+    this.inputs = inputs;
+    this.output = addRowVector(matmul(inputs, this._weights), this._biases);
+    return this.output;
+  }
+
+  /** Gradients by the chain rule: dweights = inputsᵀ · dvalues, dbiases = Σ dvalues, dinputs = dvalues · weightsᵀ. */
+  backward(dvalues: Matrix): Matrix {
+    const inputs = this.inputs;
+    if (!inputs) throw new ScratchnetError('Dense.backward', 'call forward(inputs) before backward(dvalues)');
+    if (!(dvalues instanceof Matrix) || dvalues.rows !== inputs.rows || dvalues.cols !== this.nOutputs) {
+      const shape = dvalues instanceof Matrix ? shapeOf(dvalues) : String(dvalues);
+      throw new ShapeError('Dense.backward', `dvalues ${shape} must match the output (${inputs.rows}×${this.nOutputs})`);
+    }
+    this.dweights = matmul(inputs, dvalues, { transposeA: true }); // (nInputs × nOutputs)
+    this.dbiases = sum(dvalues, 0); // (1 × nOutputs)
+    addRegularizationGradient(this.dweights, this._weights, this.weightRegularizerL1, this.weightRegularizerL2);
+    addRegularizationGradient(this.dbiases, this._biases, this.biasRegularizerL1, this.biasRegularizerL2);
+    this.dinputs = matmul(dvalues, this._weights, { transposeB: true }); // (batch × nInputs)
+    return this.dinputs;
+  }
+
+  /** The regularization penalty this layer adds to the loss. */
+  regularizationLoss(): number {
+    return penalty(this._weights, this.weightRegularizerL1, this.weightRegularizerL2) + penalty(this._biases, this.biasRegularizerL1, this.biasRegularizerL2);
+  }
+
+  private checkParameter(name: string, value: Matrix, rows: number, cols: number): Matrix {
+    if (!(value instanceof Matrix) || value.rows !== rows || value.cols !== cols) {
+      const got = value instanceof Matrix ? `${value.rows}×${value.cols}` : String(value);
+      throw new ShapeError(`Dense.${name}`, `a ${this.nInputs}→${this.nOutputs} layer needs ${name} of shape ${rows}×${cols}, not ${got}`);
+    }
+    return value;
+  }
+}
+
+/** λ₁·Σ|p| + λ₂·Σp². */
+function penalty(parameter: Matrix, l1: number, l2: number): number {
+  if (l1 === 0 && l2 === 0) return 0;
+  let absolute = 0;
+  let squares = 0;
+  for (let i = 0; i < parameter.size; i++) {
+    absolute += Math.abs(parameter.data[i]);
+    squares += parameter.data[i] * parameter.data[i];
+  }
+  return l1 * absolute + l2 * squares;
+}
+
+/** Adds ∂penalty/∂p = λ₁·sign(p) + 2λ₂·p to a gradient, in place. */
+function addRegularizationGradient(gradient: Matrix, parameter: Matrix, l1: number, l2: number): void {
+  if (l1 === 0 && l2 === 0) return;
+  for (let i = 0; i < gradient.size; i++) {
+    const p = parameter.data[i];
+    gradient.data[i] += l1 * (p >= 0 ? 1 : -1) + 2 * l2 * p;
+  }
+}
+
+/** Optional settings for Dropout. */
+export interface DropoutOptions {
+  /** The generator for the masks; defaults to the shared one reset by `seed()`. */
+  rng?: Random;
+}
+
+/** Dropout: while training, zeroes each value with probability `rate` and scales the rest by 1/(1−rate). */
+export class Dropout implements Layer {
+  readonly name = 'Dropout';
+  readonly rate: number;
+  output?: Matrix;
+  dinputs?: Matrix;
+  /** The mask of the last training pass: 0 for dropped units, 1/(1−rate) for kept ones. */
+  mask?: Matrix;
+  private readonly rng?: Random;
+
+  /** Creates a dropout layer that drops a fraction `rate` (0 ≤ rate < 1) of its inputs. */
+  constructor(rate: number, options: DropoutOptions = {}) {
+    if (!(rate >= 0 && rate < 1)) throw new ScratchnetError('Dropout', `rate is the fraction of units to drop and must be in [0, 1), not ${String(rate)}`);
+    this.rate = rate;
+    this.rng = options.rng;
+  }
+
+  /** Applies a fresh random mask when training; passes inputs through unchanged otherwise. */
+  forward(inputs: Matrix, options: ForwardOptions = {}): Matrix {
+    if (!(inputs instanceof Matrix)) throw new ShapeError('Dropout.forward', 'inputs must be a Matrix');
+    if (options.training === false) {
+      this.mask = undefined;
+      this.output = inputs;
+      return inputs;
+    }
+    const rng = this.rng ?? defaultRandom;
+    const keep = 1 - this.rate;
+    // Scaling the kept units by 1/keep keeps the expected sum the same, so inference needs no change.
+    const mask = Matrix.zeros(inputs.rows, inputs.cols, { dtype: inputs.dtype });
+    for (let i = 0; i < mask.size; i++) mask.data[i] = rng.next() < keep ? 1 / keep : 0;
+    this.mask = mask;
+    this.output = multiply(inputs, mask);
+    return this.output;
+  }
+
+  /** Passes gradients through the kept units only. */
+  backward(dvalues: Matrix): Matrix {
+    this.dinputs = this.mask ? multiply(dvalues, this.mask) : dvalues;
+    return this.dinputs;
+  }
+}
+
+/** A layer with weights and biases that an optimizer updates. */
+export interface TrainableLayer extends Layer {
+  weights: Matrix;
+  biases: Matrix;
+  dweights?: Matrix;
+  dbiases?: Matrix;
+  /** The penalty this layer adds to the loss (L1/L2 regularization), if any. */
+  regularizationLoss?(): number;
+}
+
+/** True for layers with weights and biases that an optimizer updates. */
+export function isTrainable(layer: Layer): layer is TrainableLayer {
+  const candidate = layer as Partial<TrainableLayer>;
+  return candidate.weights instanceof Matrix && candidate.biases instanceof Matrix;
+}

@@ -1,0 +1,234 @@
+// Loss functions: how wrong the predictions are. Categorical cross-entropy and its
+// combination with softmax are taught in chapters 6 and 8; binary cross-entropy and mean
+// squared error follow the book's later chapters. Each has calculate (the mean loss) and backward.
+import { ScratchnetError, ShapeError } from './errors.ts';
+import { Matrix } from './matrix.ts';
+import { shapeOf } from './ops.ts';
+import { Softmax } from './activations.ts';
+import { isTrainable, type Layer } from './layers.ts';
+import { checkOneHotShape, toLabels, toTargetMatrix, type Targets } from './targets.ts';
+
+/** Predictions are clipped to [ε, 1 − ε] before a log, so log(0) never happens. */
+export const CLIP_EPSILON = 1e-7;
+
+function clipProbability(p: number): number {
+  return p < CLIP_EPSILON ? CLIP_EPSILON : p > 1 - CLIP_EPSILON ? 1 - CLIP_EPSILON : p;
+}
+
+function checkPredictions(op: string, predictions: unknown): asserts predictions is Matrix {
+  if (!(predictions instanceof Matrix)) throw new ShapeError(op, 'predictions must be a Matrix');
+  if (predictions.rows === 0) throw new ShapeError(op, `empty batch ${shapeOf(predictions)}: a loss needs at least one sample`);
+}
+
+/** A loss: per-sample losses from forward, their mean from calculate, and the gradient from backward. */
+export abstract class Loss {
+  abstract readonly name: string;
+  /** The gradient of the mean loss with respect to the predictions, from the last backward pass. */
+  dinputs?: Matrix;
+
+  /** The loss of each sample. */
+  abstract forward(predictions: Matrix, targets: Targets): Float64Array;
+
+  /** ∂(mean loss)/∂predictions, (batch × outputs). */
+  abstract backward(predictions: Matrix, targets: Targets): Matrix;
+
+  /** The mean loss over the batch. */
+  calculate(predictions: Matrix, targets: Targets): number {
+    const losses = this.forward(predictions, targets);
+    let total = 0;
+    for (let i = 0; i < losses.length; i++) total += losses[i];
+    return total / losses.length;
+  }
+}
+
+/** Categorical cross-entropy: −log of the probability given to the correct class. */
+export class CategoricalCrossEntropy extends Loss {
+  readonly name = 'CategoricalCrossEntropy';
+
+  /** −log(p_correct) per sample, with p clipped to [1e-7, 1 − 1e-7]; targets are labels or one-hot rows. */
+  forward(predictions: Matrix, targets: Targets): Float64Array {
+    checkPredictions('CategoricalCrossEntropy', predictions);
+    const { rows, cols } = predictions;
+    const out = new Float64Array(rows);
+    if (targets instanceof Matrix && !(targets.cols === 1 && cols > 1)) {
+      checkOneHotShape('CategoricalCrossEntropy', targets, rows, cols);
+      for (let r = 0; r < rows; r++) {
+        let confidence = 0; // Σ y·p: the probability of the correct class for one-hot y
+        for (let c = 0; c < cols; c++) confidence += targets.data[r * cols + c] * clipProbability(predictions.data[r * cols + c]);
+        out[r] = -Math.log(confidence);
+      }
+      return out;
+    }
+    const labels = toLabels('CategoricalCrossEntropy', targets, rows, cols);
+    for (let r = 0; r < rows; r++) out[r] = -Math.log(clipProbability(predictions.data[r * cols + labels[r]]));
+    return out;
+  }
+
+  /** −y / p, divided by the batch size so the gradient does not grow with it. */
+  backward(predictions: Matrix, targets: Targets): Matrix {
+    checkPredictions('CategoricalCrossEntropy.backward', predictions);
+    const oneHotTargets = asOneHot('CategoricalCrossEntropy.backward', predictions, targets);
+    const { rows, cols } = predictions;
+    const out = Matrix.zeros(rows, cols, { dtype: predictions.dtype });
+    for (let i = 0; i < out.size; i++) out.data[i] = -oneHotTargets.data[i] / clipProbability(predictions.data[i]) / rows;
+    this.dinputs = out;
+    return out;
+  }
+}
+
+/** One-hot rows for `targets`, whether they came as labels or already one-hot. */
+function asOneHot(op: string, predictions: Matrix, targets: Targets): Matrix {
+  const { rows, cols } = predictions;
+  if (targets instanceof Matrix && !(targets.cols === 1 && cols > 1)) {
+    checkOneHotShape(op, targets, rows, cols);
+    return targets;
+  }
+  const labels = toLabels(op, targets, rows, cols);
+  const out = Matrix.zeros(rows, cols, { dtype: 'float64' });
+  for (let r = 0; r < rows; r++) out.data[r * cols + labels[r]] = 1;
+  return out;
+}
+
+/** Softmax and categorical cross-entropy in one step, whose gradient is simply (softmax − one-hot) / batch. */
+export class SoftmaxCrossEntropy {
+  readonly name = 'SoftmaxCrossEntropy';
+  readonly activation = new Softmax();
+  readonly loss = new CategoricalCrossEntropy();
+  /** The softmax probabilities of the last forward pass. */
+  output?: Matrix;
+  dinputs?: Matrix;
+
+  /** Applies softmax to `inputs`, keeps the probabilities in `output`, and returns the mean loss. */
+  forward(inputs: Matrix, targets: Targets): number {
+    this.output = this.activation.forward(inputs);
+    return this.loss.calculate(this.output, targets);
+  }
+
+  /** ∂loss/∂inputs = (ŷ − y) / batch, where ŷ is the softmax output and y the one-hot targets. */
+  backward(dvalues: Matrix, targets: Targets): Matrix {
+    checkPredictions('SoftmaxCrossEntropy.backward', dvalues);
+    const { rows, cols } = dvalues;
+    const out = dvalues.clone();
+    if (targets instanceof Matrix && !(targets.cols === 1 && cols > 1)) {
+      checkOneHotShape('SoftmaxCrossEntropy.backward', targets, rows, cols);
+      for (let i = 0; i < out.size; i++) out.data[i] -= targets.data[i];
+    } else {
+      const labels = toLabels('SoftmaxCrossEntropy.backward', targets, rows, cols);
+      for (let r = 0; r < rows; r++) out.data[r * cols + labels[r]] -= 1;
+    }
+    for (let i = 0; i < out.size; i++) out.data[i] /= rows;
+    this.dinputs = out;
+    return out;
+  }
+}
+
+/** Binary cross-entropy, for independent yes/no outputs after a Sigmoid. */
+export class BinaryCrossEntropy extends Loss {
+  readonly name = 'BinaryCrossEntropy';
+
+  /** −(y·log p + (1 − y)·log(1 − p)), averaged over each sample's outputs. */
+  forward(predictions: Matrix, targets: Targets): Float64Array {
+    checkPredictions('BinaryCrossEntropy', predictions);
+    const y = toTargetMatrix('BinaryCrossEntropy', targets, predictions);
+    const { rows, cols } = predictions;
+    const out = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let total = 0;
+      for (let c = 0; c < cols; c++) {
+        const p = clipProbability(predictions.data[r * cols + c]);
+        const t = y.data[r * cols + c];
+        total += -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
+      }
+      out[r] = total / cols;
+    }
+    return out;
+  }
+
+  /** −(y/p − (1 − y)/(1 − p)) / outputs / batch. */
+  backward(predictions: Matrix, targets: Targets): Matrix {
+    checkPredictions('BinaryCrossEntropy.backward', predictions);
+    const y = toTargetMatrix('BinaryCrossEntropy.backward', targets, predictions);
+    const { rows, cols } = predictions;
+    const out = Matrix.zeros(rows, cols, { dtype: predictions.dtype });
+    for (let i = 0; i < out.size; i++) {
+      const p = clipProbability(predictions.data[i]);
+      const t = y.data[i];
+      out.data[i] = -(t / p - (1 - t) / (1 - p)) / cols / rows;
+    }
+    this.dinputs = out;
+    return out;
+  }
+}
+
+/** Mean squared error, for regression. */
+export class MeanSquaredError extends Loss {
+  readonly name = 'MeanSquaredError';
+
+  /** The mean of (y − ŷ)² over each sample's outputs. */
+  forward(predictions: Matrix, targets: Targets): Float64Array {
+    checkPredictions('MeanSquaredError', predictions);
+    const y = toTargetMatrix('MeanSquaredError', targets, predictions);
+    const { rows, cols } = predictions;
+    const out = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let total = 0;
+      for (let c = 0; c < cols; c++) {
+        const diff = y.data[r * cols + c] - predictions.data[r * cols + c];
+        total += diff * diff;
+      }
+      out[r] = total / cols;
+    }
+    return out;
+  }
+
+  /** −2(y − ŷ) / outputs / batch. */
+  backward(predictions: Matrix, targets: Targets): Matrix {
+    checkPredictions('MeanSquaredError.backward', predictions);
+    const y = toTargetMatrix('MeanSquaredError.backward', targets, predictions);
+    const { rows, cols } = predictions;
+    const out = Matrix.zeros(rows, cols, { dtype: predictions.dtype });
+    for (let i = 0; i < out.size; i++) out.data[i] = (-2 * (y.data[i] - predictions.data[i])) / cols / rows;
+    this.dinputs = out;
+    return out;
+  }
+}
+
+/** Mean absolute error, for regression that should not chase outliers. */
+export class MeanAbsoluteError extends Loss {
+  readonly name = 'MeanAbsoluteError';
+
+  /** The mean of |y − ŷ| over each sample's outputs. */
+  forward(predictions: Matrix, targets: Targets): Float64Array {
+    checkPredictions('MeanAbsoluteError', predictions);
+    const y = toTargetMatrix('MeanAbsoluteError', targets, predictions);
+    const { rows, cols } = predictions;
+    const out = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let total = 0;
+      for (let c = 0; c < cols; c++) total += Math.abs(y.data[r * cols + c] - predictions.data[r * cols + c]);
+      out[r] = total / cols;
+    }
+    return out;
+  }
+
+  /** −sign(y − ŷ) / outputs / batch. */
+  backward(predictions: Matrix, targets: Targets): Matrix {
+    checkPredictions('MeanAbsoluteError.backward', predictions);
+    const y = toTargetMatrix('MeanAbsoluteError.backward', targets, predictions);
+    const { rows, cols } = predictions;
+    const out = Matrix.zeros(rows, cols, { dtype: predictions.dtype });
+    for (let i = 0; i < out.size; i++) out.data[i] = -Math.sign(y.data[i] - predictions.data[i]) / cols / rows;
+    this.dinputs = out;
+    return out;
+  }
+}
+
+/** The total L1/L2 penalty of every trainable layer, added to the data loss while training. */
+export function regularizationLoss(layers: ReadonlyArray<Layer>): number {
+  let total = 0;
+  for (const layer of layers) {
+    if (isTrainable(layer) && layer.regularizationLoss) total += layer.regularizationLoss();
+  }
+  if (!Number.isFinite(total)) throw new ScratchnetError('regularizationLoss', `the penalty is ${total}; the weights may have diverged`);
+  return total;
+}

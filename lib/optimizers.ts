@@ -1,0 +1,240 @@
+// Optimizers: how a gradient becomes a weight update (chapter 9). SGD with learning-rate
+// decay and momentum, AdaGrad, RMSProp and Adam, with the book's update rules and defaults.
+// Their per-layer state (momentums, caches) is kept in the optimizer and can be inspected.
+import { ScratchnetError } from './errors.ts';
+import { Matrix } from './matrix.ts';
+import { isTrainable, type Layer, type TrainableLayer } from './layers.ts';
+
+/** Settings every optimizer shares. */
+export interface OptimizerOptions {
+  /** The step size before decay. */
+  learningRate?: number;
+  /** Decay rate: the learning rate at iteration t is learningRate / (1 + decay · t). */
+  decay?: number;
+}
+
+/** What an optimizer remembers about one layer between steps. */
+export interface ParameterState {
+  /** Running velocity (SGD with momentum) or first moment (Adam) of the weight gradients. */
+  weightMomentums?: Matrix;
+  biasMomentums?: Matrix;
+  /** Running sum (AdaGrad) or average (RMSProp, Adam) of squared weight gradients. */
+  weightCache?: Matrix;
+  biasCache?: Matrix;
+}
+
+function checkNumber(op: string, name: string, value: number, low: number, high = Infinity, lowInclusive = true): number {
+  const ok = Number.isFinite(value) && (lowInclusive ? value >= low : value > low) && value < high;
+  if (!ok) {
+    const range = high === Infinity ? `${lowInclusive ? 'at least' : 'above'} ${low}` : `in ${lowInclusive ? '[' : '('}${low}, ${high})`;
+    throw new ScratchnetError(op, `${name} must be a number ${range}, not ${String(value)}`);
+  }
+  return value;
+}
+
+/** The shared machinery: decay, the iteration count, per-layer state, and step(). */
+export abstract class Optimizer {
+  abstract readonly name: string;
+  /** The learning rate before decay. */
+  readonly learningRate: number;
+  /** The learning rate this step uses, after decay. */
+  currentLearningRate: number;
+  readonly decay: number;
+  /** How many steps have been taken. */
+  iterations = 0;
+  private readonly states = new Map<TrainableLayer, ParameterState>();
+
+  constructor(name: string, options: OptimizerOptions, defaultLearningRate: number) {
+    this.learningRate = checkNumber(name, 'learningRate', options.learningRate ?? defaultLearningRate, 0, Infinity, false);
+    this.decay = checkNumber(name, 'decay', options.decay ?? 0, 0);
+    this.currentLearningRate = this.learningRate;
+  }
+
+  /** Sets the decayed learning rate for this step: learningRate / (1 + decay · iterations). */
+  preUpdate(): void {
+    if (this.decay) this.currentLearningRate = this.learningRate * (1 / (1 + this.decay * this.iterations));
+  }
+
+  /** Updates one layer's weights and biases in place from its dweights and dbiases. */
+  abstract updateParams(layer: TrainableLayer): void;
+
+  /** Counts the step. */
+  postUpdate(): void {
+    this.iterations += 1;
+  }
+
+  /** One update of every trainable layer: preUpdate, updateParams for each, postUpdate. */
+  step(layers: ReadonlyArray<Layer>): void {
+    this.preUpdate();
+    layers.forEach((layer, index) => {
+      if (!isTrainable(layer)) return;
+      if (!layer.dweights || !layer.dbiases) {
+        throw new ScratchnetError(`${this.name}.step`, `layer ${index} (${layer.name}) has no gradients yet; call backward() before step()`);
+      }
+      this.updateParams(layer);
+    });
+    this.postUpdate();
+  }
+
+  /** The momentums and caches kept for `layer` (created empty on first use). */
+  stateOf(layer: TrainableLayer): ParameterState {
+    let state = this.states.get(layer);
+    if (!state) {
+      state = {};
+      this.states.set(layer, state);
+    }
+    return state;
+  }
+}
+
+function zerosLike(m: Matrix): Matrix {
+  return Matrix.zeros(m.rows, m.cols, { dtype: m.dtype });
+}
+
+/** Stochastic gradient descent, optionally with momentum: w ← w + (momentum · v − lr · ∂w). */
+export class SGD extends Optimizer {
+  readonly name = 'SGD';
+  readonly momentum: number;
+
+  /** Defaults as in the book: learningRate 1, decay 0, momentum 0. */
+  constructor(options: OptimizerOptions & { momentum?: number } = {}) {
+    super('SGD', options, 1);
+    this.momentum = checkNumber('SGD', 'momentum', options.momentum ?? 0, 0, 1);
+  }
+
+  updateParams(layer: TrainableLayer): void {
+    const lr = this.currentLearningRate;
+    if (this.momentum === 0) {
+      applyUpdate(layer.weights, layer.dweights!, (g) => -lr * g);
+      applyUpdate(layer.biases, layer.dbiases!, (g) => -lr * g);
+      return;
+    }
+    const state = this.stateOf(layer);
+    state.weightMomentums ??= zerosLike(layer.weights);
+    state.biasMomentums ??= zerosLike(layer.biases);
+    const momentum = this.momentum;
+    for (const [param, grad, velocity] of [
+      [layer.weights, layer.dweights!, state.weightMomentums],
+      [layer.biases, layer.dbiases!, state.biasMomentums],
+    ] as const) {
+      for (let i = 0; i < param.size; i++) {
+        const update = momentum * velocity.data[i] - lr * grad.data[i];
+        velocity.data[i] = update;
+        param.data[i] += update;
+      }
+    }
+  }
+}
+
+function applyUpdate(param: Matrix, grad: Matrix, update: (g: number, i: number) => number): void {
+  for (let i = 0; i < param.size; i++) param.data[i] += update(grad.data[i], i);
+}
+
+/** Settings for the optimizers that divide by a running root of squared gradients. */
+export interface AdaptiveOptions extends OptimizerOptions {
+  /** Added to the denominator so it is never zero. */
+  epsilon?: number;
+}
+
+/** AdaGrad: each parameter's step shrinks with the sum of its squared gradients so far. */
+export class AdaGrad extends Optimizer {
+  readonly name = 'AdaGrad';
+  readonly epsilon: number;
+
+  /** Defaults as in the book: learningRate 1, decay 0, epsilon 1e-7. */
+  constructor(options: AdaptiveOptions = {}) {
+    super('AdaGrad', options, 1);
+    this.epsilon = checkNumber('AdaGrad', 'epsilon', options.epsilon ?? 1e-7, 0, Infinity, false);
+  }
+
+  updateParams(layer: TrainableLayer): void {
+    const state = this.stateOf(layer);
+    state.weightCache ??= zerosLike(layer.weights);
+    state.biasCache ??= zerosLike(layer.biases);
+    const lr = this.currentLearningRate;
+    for (const [param, grad, cache] of [
+      [layer.weights, layer.dweights!, state.weightCache],
+      [layer.biases, layer.dbiases!, state.biasCache],
+    ] as const) {
+      for (let i = 0; i < param.size; i++) {
+        const g = grad.data[i];
+        cache.data[i] += g * g;
+        param.data[i] += (-lr * g) / (Math.sqrt(cache.data[i]) + this.epsilon);
+      }
+    }
+  }
+}
+
+/** RMSProp: like AdaGrad, but the cache is a moving average, so steps do not shrink forever. */
+export class RMSProp extends Optimizer {
+  readonly name = 'RMSProp';
+  readonly epsilon: number;
+  readonly rho: number;
+
+  /** Defaults as in the book: learningRate 0.001, decay 0, epsilon 1e-7, rho 0.9. */
+  constructor(options: AdaptiveOptions & { rho?: number } = {}) {
+    super('RMSProp', options, 0.001);
+    this.epsilon = checkNumber('RMSProp', 'epsilon', options.epsilon ?? 1e-7, 0, Infinity, false);
+    this.rho = checkNumber('RMSProp', 'rho', options.rho ?? 0.9, 0, 1);
+  }
+
+  updateParams(layer: TrainableLayer): void {
+    const state = this.stateOf(layer);
+    state.weightCache ??= zerosLike(layer.weights);
+    state.biasCache ??= zerosLike(layer.biases);
+    const lr = this.currentLearningRate;
+    const rho = this.rho;
+    for (const [param, grad, cache] of [
+      [layer.weights, layer.dweights!, state.weightCache],
+      [layer.biases, layer.dbiases!, state.biasCache],
+    ] as const) {
+      for (let i = 0; i < param.size; i++) {
+        const g = grad.data[i];
+        cache.data[i] = rho * cache.data[i] + (1 - rho) * g * g;
+        param.data[i] += (-lr * g) / (Math.sqrt(cache.data[i]) + this.epsilon);
+      }
+    }
+  }
+}
+
+/** Adam: momentum on the gradient and an RMSProp cache, both bias-corrected for the first steps. */
+export class Adam extends Optimizer {
+  readonly name = 'Adam';
+  readonly epsilon: number;
+  readonly beta1: number;
+  readonly beta2: number;
+
+  /** Defaults as in the book: learningRate 0.001, decay 0, epsilon 1e-7, beta1 0.9, beta2 0.999. */
+  constructor(options: AdaptiveOptions & { beta1?: number; beta2?: number } = {}) {
+    super('Adam', options, 0.001);
+    this.epsilon = checkNumber('Adam', 'epsilon', options.epsilon ?? 1e-7, 0, Infinity, false);
+    this.beta1 = checkNumber('Adam', 'beta1', options.beta1 ?? 0.9, 0, 1);
+    this.beta2 = checkNumber('Adam', 'beta2', options.beta2 ?? 0.999, 0, 1);
+  }
+
+  updateParams(layer: TrainableLayer): void {
+    const state = this.stateOf(layer);
+    state.weightMomentums ??= zerosLike(layer.weights);
+    state.biasMomentums ??= zerosLike(layer.biases);
+    state.weightCache ??= zerosLike(layer.weights);
+    state.biasCache ??= zerosLike(layer.biases);
+    const lr = this.currentLearningRate;
+    const { beta1, beta2, epsilon } = this;
+    // Early on, m and v are biased towards their zero start; dividing by 1 − βᵗ corrects that.
+    const correction1 = 1 - beta1 ** (this.iterations + 1);
+    const correction2 = 1 - beta2 ** (this.iterations + 1);
+    for (const [param, grad, m, v] of [
+      [layer.weights, layer.dweights!, state.weightMomentums, state.weightCache],
+      [layer.biases, layer.dbiases!, state.biasMomentums, state.biasCache],
+    ] as const) {
+      for (let i = 0; i < param.size; i++) {
+        const g = grad.data[i];
+        m.data[i] = beta1 * m.data[i] + (1 - beta1) * g;
+        v.data[i] = beta2 * v.data[i] + (1 - beta2) * g * g;
+        const mHat = m.data[i] / correction1;
+        const vHat = v.data[i] / correction2;
+        param.data[i] += (-lr * mHat) / (Math.sqrt(vHat) + epsilon);
+      }
+    }
+  }
+}
