@@ -13,3 +13,5 @@ export * from './optimizers.ts';
 export * from './metrics.ts';
 export * from './model.ts';
 export * from './data.ts';
+export * from './gradcheck.ts';
+export * from './serialize.ts';

@@ -212,7 +212,8 @@ export class Dropout implements Layer {
   dinputs?: Matrix;
   /** The mask of the last training pass: 0 for dropped units, 1/(1−rate) for kept ones. */
   mask?: Matrix;
-  private readonly rng?: Random;
+  /** The generator for the masks, when one was given; otherwise the shared default is used. */
+  readonly rng?: Random;
 
   /** Creates a dropout layer that drops a fraction `rate` (0 ≤ rate < 1) of its inputs. */
   constructor(rate: number, options: DropoutOptions = {}) {
