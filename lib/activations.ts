@@ -30,15 +30,20 @@ export class ReLU implements Layer {
   forward(inputs: Matrix): Matrix {
     checkInputs('ReLU.forward', inputs);
     this.inputs = inputs;
-    this.output = map(inputs, (x) => (x > 0 ? x : 0));
-    return this.output;
+    const out = Matrix.zeros(inputs.rows, inputs.cols, { dtype: inputs.dtype });
+    // `x <= 0` is false for NaN, so a diverged value shows up instead of hiding as 0.
+    for (let i = 0; i < out.size; i++) out.data[i] = inputs.data[i] <= 0 ? 0 : inputs.data[i];
+    this.output = out;
+    return out;
   }
 
   /** Passes the gradient where the input was positive, and 0 elsewhere. */
   backward(dvalues: Matrix): Matrix {
     const inputs = checkBackward('ReLU.backward', this.inputs, dvalues);
-    this.dinputs = map(dvalues, (d, r, c) => (inputs.data[r * inputs.cols + c] > 0 ? d : 0));
-    return this.dinputs;
+    const out = Matrix.zeros(dvalues.rows, dvalues.cols, { dtype: dvalues.dtype });
+    for (let i = 0; i < out.size; i++) out.data[i] = inputs.data[i] > 0 ? dvalues.data[i] : 0;
+    this.dinputs = out;
+    return out;
   }
 
   /** ReLU outputs are the predictions themselves. */
@@ -105,18 +110,19 @@ export class Sigmoid implements Layer {
   /** σ(x) = 1 / (1 + e^−x), element by element. */
   forward(inputs: Matrix): Matrix {
     checkInputs('Sigmoid.forward', inputs);
-    this.output = map(inputs, (x) => 1 / (1 + Math.exp(-x)));
-    return this.output;
+    const out = Matrix.zeros(inputs.rows, inputs.cols, { dtype: inputs.dtype });
+    for (let i = 0; i < out.size; i++) out.data[i] = 1 / (1 + Math.exp(-inputs.data[i]));
+    this.output = out;
+    return out;
   }
 
   /** σ'(x) = σ(x) · (1 − σ(x)). */
   backward(dvalues: Matrix): Matrix {
     const s = checkBackward('Sigmoid.backward', this.output, dvalues);
-    this.dinputs = map(dvalues, (d, r, c) => {
-      const y = s.data[r * s.cols + c];
-      return d * y * (1 - y);
-    });
-    return this.dinputs;
+    const out = Matrix.zeros(dvalues.rows, dvalues.cols, { dtype: dvalues.dtype });
+    for (let i = 0; i < out.size; i++) out.data[i] = dvalues.data[i] * s.data[i] * (1 - s.data[i]);
+    this.dinputs = out;
+    return out;
   }
 
   /** 1 where the output is above 0.5, else 0. */

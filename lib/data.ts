@@ -25,8 +25,9 @@ function checkCount(op: string, name: string, n: number): void {
 
 /** n evenly spaced numbers from start to end inclusive, like NumPy's linspace. */
 export function linspace(start: number, end: number, n: number): number[] {
+  if (!Number.isInteger(n) || n < 0) throw new ScratchnetError('linspace', `n must be a whole number of at least 0, not ${String(n)}`);
   if (n === 1) return [start];
-  return Array.from({ length: n }, (_, i) => start + ((end - start) * i) / (n - 1));
+  return Array.from({ length: n }, (_, i) => (i === n - 1 ? end : start + ((end - start) * i) / (n - 1)));
 }
 
 /** The book's spiral dataset: `classes` arms of `samples` points each, wound around the origin. */

@@ -10,7 +10,11 @@ export function formatNumber(x: number, options: { digits?: number; dtype?: 'flo
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
   if (x === 0) return '0'; // also turns -0 into 0
-  const digits = options.digits ?? DIGITS[options.dtype ?? 'float64'];
+  const dtype = options.dtype ?? 'float64';
+  // A whole number the dtype holds exactly prints with all its digits.
+  if (options.digits === undefined && Number.isInteger(x) && Math.abs(x) <= (dtype === 'float32' ? 2 ** 24 : 2 ** 53)) return String(x);
+  const digits = options.digits ?? DIGITS[dtype];
+  if (!Number.isInteger(digits) || digits < 1 || digits > 100) throw new RangeError(`formatNumber: digits must be a whole number from 1 to 100, not ${String(digits)}`);
   // toPrecision rounds away float noise; Number() then String() drops the trailing zeros.
   const rounded = Number(x.toPrecision(digits));
   const magnitude = Math.abs(rounded);

@@ -186,7 +186,8 @@ function penalty(parameter: Matrix, l1: number, l2: number): number {
     absolute += Math.abs(parameter.data[i]);
     squares += parameter.data[i] * parameter.data[i];
   }
-  return l1 * absolute + l2 * squares;
+  // Skip a zero λ rather than multiply by it: 0 · Infinity would be NaN.
+  return (l1 ? l1 * absolute : 0) + (l2 ? l2 * squares : 0);
 }
 
 /** Adds ∂penalty/∂p = λ₁·sign(p) + 2λ₂·p to a gradient, in place. */
@@ -242,6 +243,12 @@ export class Dropout implements Layer {
 
   /** Passes gradients through the kept units only. */
   backward(dvalues: Matrix): Matrix {
+    const output = this.output;
+    if (!output) throw new ScratchnetError('Dropout.backward', 'call forward(inputs) before backward(dvalues)');
+    if (!(dvalues instanceof Matrix) || dvalues.rows !== output.rows || dvalues.cols !== output.cols) {
+      const shape = dvalues instanceof Matrix ? shapeOf(dvalues) : String(dvalues);
+      throw new ShapeError('Dropout.backward', `dvalues ${shape} must match the output ${shapeOf(output)}`);
+    }
     this.dinputs = this.mask ? multiply(dvalues, this.mask) : dvalues;
     return this.dinputs;
   }

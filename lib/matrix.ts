@@ -59,6 +59,11 @@ export class Matrix {
   /** Builds a matrix from nested arrays, one inner array per row. */
   static fromRows(rows: ReadonlyArray<ArrayLike<number>>, options: MatrixOptions = {}): Matrix {
     if (!Array.isArray(rows)) throw new ShapeError('Matrix.fromRows', 'expects an array of rows, e.g. [[1, 2], [3, 4]]');
+    rows.forEach((row, r) => {
+      if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
+        throw new ShapeError('Matrix.fromRows', `row ${r} is ${JSON.stringify(row)}, not an array of numbers; write one row as [[1, 2, 3]]`);
+      }
+    });
     const cols = rows.length === 0 ? 0 : rows[0].length;
     const out = new Matrix(rows.length, cols, undefined, options);
     rows.forEach((row, r) => {
@@ -127,7 +132,7 @@ export class Matrix {
 
   /** Row r as a plain array. */
   row(r: number): number[] {
-    this.checkIndex('Matrix.row', r, 0);
+    if (!Number.isInteger(r) || r < 0 || r >= this.rows) throw new ShapeError('Matrix.row', `row ${r} is outside a ${this.shapeText} matrix`);
     return Array.from(this.data.subarray(r * this.cols, (r + 1) * this.cols));
   }
 

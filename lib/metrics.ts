@@ -63,6 +63,7 @@ export function standardDeviation(values: ArrayLike<number>): number {
 
 /** Counts of (actual, predicted) pairs: row = actual class, column = predicted class. */
 export function confusionMatrix(predicted: Labels, actual: Labels, classes: number): number[][] {
+  if (!Number.isInteger(classes) || classes < 1) throw new ShapeError('confusionMatrix', `classes must be a positive whole number, not ${String(classes)}`);
   const p = checkLabels('confusionMatrix', predicted, predicted.length, classes);
   const a = checkLabels('confusionMatrix', actual, predicted.length, classes);
   const out = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));

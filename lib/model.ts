@@ -11,7 +11,7 @@ import { isTrainable, type Layer } from './layers.ts';
 import { BinaryCrossEntropy, CategoricalCrossEntropy, Loss, SoftmaxCrossEntropy, regularizationLoss } from './losses.ts';
 import { countBinaryCorrect, countCorrect, countWithin, standardDeviation } from './metrics.ts';
 import type { Optimizer } from './optimizers.ts';
-import { toLabels, toTargetMatrix, type Targets } from './targets.ts';
+import { checkOneHotShape, toLabels, toTargetMatrix, type Targets } from './targets.ts';
 
 /** How the model scores its predictions. */
 export type AccuracyKind = 'categorical' | 'binary' | 'regression';
@@ -309,8 +309,7 @@ export class Sequential {
     if (nInputs !== undefined && x.cols !== nInputs) {
       throw new ShapeError(op, `x has ${x.cols} values per sample (${x.rows}×${x.cols}) but the first layer takes ${nInputs}`);
     }
-    const bad = findNonFinite(x);
-    if (bad) throw new ScratchnetError(op, `x holds ${bad.value} at row ${bad.row}, column ${bad.col}; inputs must be finite numbers`);
+    checkFinite(op, 'x', x, 'inputs');
   }
 
   /** Checks x and y fully before any weight changes, and returns how to score predictions against y. */
@@ -320,7 +319,12 @@ export class Sequential {
     const kind = this.accuracyKind ?? inferAccuracy(this.loss, this.layers[this.layers.length - 1]);
     if (kind === 'categorical') {
       // Validates every label now, so a bad label cannot stop training halfway.
-      const labels = y instanceof Matrix && y.cols === probe.cols && probe.cols > 1 ? y : toLabels(op, y, x.rows, probe.cols);
+      const oneHot = y instanceof Matrix && !(y.cols === 1 && probe.cols > 1);
+      if (oneHot) {
+        checkOneHotShape(op, y, x.rows, probe.cols);
+        checkFinite(op, 'y', y, 'targets');
+      }
+      const labels = oneHot ? y : toLabels(op, y, x.rows, probe.cols);
       return {
         gather: (indices) => (labels instanceof Matrix ? gatherRows(labels, indices) : gatherLabels(labels, indices)),
         correct: (output, targets) => countCorrect(output, targets),
@@ -328,8 +332,7 @@ export class Sequential {
       };
     }
     const targets = toTargetMatrix(op, y, new Matrix(x.rows, probe.cols));
-    const bad = findNonFinite(targets);
-    if (bad) throw new ScratchnetError(op, `y holds ${bad.value} at row ${bad.row}, column ${bad.col}; targets must be finite numbers`);
+    checkFinite(op, 'y', targets, 'targets');
     const precision = standardDeviation(targets.data) / 250;
     return {
       gather: (indices) => gatherRows(targets, indices),
@@ -337,6 +340,12 @@ export class Sequential {
       outputsPerSample: probe.cols,
     };
   }
+}
+
+/** Throws, naming the row and column, if `m` holds NaN or ±Infinity. */
+function checkFinite(op: string, name: string, m: Matrix, what: string): void {
+  const bad = findNonFinite(m);
+  if (bad) throw new ScratchnetError(op, `${name} holds ${bad.value} at row ${bad.row}, column ${bad.col}; ${what} must be finite numbers`);
 }
 
 /** The shared helper for the combined softmax + cross-entropy gradient. */

@@ -1,7 +1,7 @@
 // Operations on vectors and matrices: the dot product (chapter 2), the matrix product and
 // transpose (chapter 3), broadcasting a bias row, sums along an axis, and element-wise maps.
 // Every op checks shapes first and names itself and both shapes when they do not fit.
-import { ShapeError } from './errors.ts';
+import { ScratchnetError, ShapeError } from './errors.ts';
 import { Matrix, type DType } from './matrix.ts';
 
 /** Formats a shape for error messages, e.g. `(3×4)`. */
@@ -137,9 +137,10 @@ function broadcast(op: string, symbol: string, a: Operand, b: Operand, f: (x: nu
   }
   if (typeof a !== 'number') checkMatrix(op, 'the left operand', a);
   if (typeof b !== 'number') checkMatrix(op, 'the right operand', b);
-  const big = typeof a === 'number' ? (b as Matrix) : typeof b === 'number' ? a : a.size >= b.size ? a : b;
-  const rows = big.rows;
-  const cols = big.cols;
+  const [ra, ca] = typeof a === 'number' ? [1, 1] : [a.rows, a.cols];
+  const [rb, cb] = typeof b === 'number' ? [1, 1] : [b.rows, b.cols];
+  const rows = ra === 1 ? rb : ra;
+  const cols = ca === 1 ? cb : ca;
   const index = (x: Operand): ((r: number, c: number) => number) => {
     if (typeof x === 'number') return () => x;
     if (x.rows === rows && x.cols === cols) return (r, c) => x.data[r * cols + c];
@@ -192,7 +193,7 @@ export function map(a: Matrix, f: (value: number, row: number, col: number) => n
 
 /** Limits every element to [low, high]. */
 export function clip(a: Matrix, low: number, high: number): Matrix {
-  if (!(low <= high)) throw new ShapeError('clip', `the lower bound ${low} is above the upper bound ${high}`);
+  if (!(low <= high)) throw new ScratchnetError('clip', `the lower bound ${low} is above the upper bound ${high}`);
   return map(a, (x) => (x < low ? low : x > high ? high : x));
 }
 
@@ -217,7 +218,7 @@ export function mean(a: Matrix, axis: 0 | 1): Matrix;
 export function mean(a: Matrix, axis?: 0 | 1): number | Matrix {
   if (a instanceof Matrix && a.size === 0) throw new ShapeError('mean', `${shapeOf(a)}: an empty matrix has no mean`);
   if (axis === undefined) return sum(a) / a.size;
-  const totals = sum(a, axis);
+  const totals = reduce('mean', a, axis, 0, (total, x) => total + x) as Matrix;
   const count = axis === 0 ? a.rows : a.cols;
   for (let i = 0; i < totals.size; i++) totals.data[i] /= count;
   return totals;

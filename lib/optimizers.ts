@@ -65,14 +65,14 @@ export abstract class Optimizer {
 
   /** One update of every trainable layer: preUpdate, updateParams for each, postUpdate. */
   step(layers: ReadonlyArray<Layer>): void {
-    this.preUpdate();
+    // Check every layer before changing any, so a refused step leaves the model as it was.
     layers.forEach((layer, index) => {
-      if (!isTrainable(layer)) return;
-      if (!layer.dweights || !layer.dbiases) {
+      if (isTrainable(layer) && (!layer.dweights || !layer.dbiases)) {
         throw new ScratchnetError(`${this.name}.step`, `layer ${index} (${layer.name}) has no gradients yet; call backward() before step()`);
       }
-      this.updateParams(layer);
     });
+    this.preUpdate();
+    for (const layer of layers) if (isTrainable(layer)) this.updateParams(layer);
     this.postUpdate();
   }
 

@@ -20,7 +20,7 @@ export class Random {
 
   /** Creates a generator; the same seed always gives the same sequence. */
   constructor(seed = 0) {
-    if (!Number.isInteger(seed)) throw new ScratchnetError('Random', `the seed must be an integer, not ${String(seed)}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new ScratchnetError('Random', `the seed must be an integer from 0 to 2³² − 1, not ${String(seed)}`);
     // SplitMix32 spreads one seed over four state words, so nearby seeds give unrelated streams.
     let x = seed >>> 0;
     const next = (): number => {
@@ -93,6 +93,7 @@ export class Random {
 
   /** The numbers 0 … n−1 in random order. */
   permutation(n: number): Int32Array {
+    if (!Number.isInteger(n) || n < 0) throw new ScratchnetError('Random.permutation', `n must be a whole number of at least 0, not ${String(n)}`);
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) out[i] = i;
     return this.shuffle(out);

@@ -22,7 +22,7 @@ export function checkLabels(op: string, labels: Labels, samples: number, classes
   for (let i = 0; i < samples; i++) {
     const label = labels[i];
     if (typeof label !== 'number' || !Number.isInteger(label)) {
-      throw new ShapeError(op, `label ${JSON.stringify(label)} at position ${i} is not a whole number; labels are class indices like 0, 1, 2`);
+      throw new ShapeError(op, `label ${typeof label === 'number' ? String(label) : JSON.stringify(label)} at position ${i} is not a whole number; labels are class indices like 0, 1, 2`);
     }
     if (label < 0 || label >= classes) {
       throw new ShapeError(op, `label ${label} at position ${i} is outside 0…${classes - 1} (the predictions have ${classes} classes)`);
@@ -41,6 +41,7 @@ export function toLabels(op: string, targets: Targets, samples: number, classes:
   for (let r = 0; r < samples; r++) {
     let best = 0;
     for (let c = 1; c < classes; c++) if (targets.data[r * classes + c] > targets.data[r * classes + best]) best = c;
+    if (!(targets.data[r * classes + best] > 0)) throw new ShapeError(op, `one-hot row ${r} has no positive entry, so it names no class`);
     out[r] = best;
   }
   return out;

@@ -1,0 +1,189 @@
+// Checks how targets are read: class labels are checked (count, whole numbers, range),
+// one-hot rows and label columns turn into labels, labels turn into one-hot rows, and
+// regression targets become a matrix shaped like the predictions; each error names its culprit.
+import { describe, expect, it } from 'vitest';
+import { ShapeError } from '../../lib/errors.ts';
+import { Matrix } from '../../lib/matrix.ts';
+import { checkLabels, checkOneHotShape, oneHot, toLabels, toTargetMatrix } from '../../lib/targets.ts';
+
+/** Runs `f`, expects it to throw a ShapeError, and returns its message. */
+function shapeErrorMessage(f: () => unknown): string {
+  try {
+    f();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ShapeError);
+    return (error as ShapeError).message;
+  }
+  throw new Error('expected a ShapeError, but nothing was thrown');
+}
+
+describe('checkLabels', () => {
+  it('returns valid labels as an Int32Array', () => {
+    const labels = checkLabels('loss', [0, 2, 1], 3, 3);
+    expect(labels).toBeInstanceOf(Int32Array);
+    expect(Array.from(labels)).toEqual([0, 2, 1]);
+  });
+
+  it('accepts integer typed arrays and whole-valued float arrays', () => {
+    expect(Array.from(checkLabels('loss', new Uint8Array([1, 0]), 2, 2))).toEqual([1, 0]);
+    expect(Array.from(checkLabels('loss', new Float32Array([2, 0]), 2, 3))).toEqual([2, 0]);
+  });
+
+  it('returns a copy, not the array it was given', () => {
+    const given = new Int32Array([0, 1]);
+    const labels = checkLabels('loss', given, 2, 2);
+    labels[0] = 1;
+    expect(given[0]).toBe(0);
+  });
+
+  it('refuses the wrong number of labels, naming both counts', () => {
+    expect(shapeErrorMessage(() => checkLabels('loss', [0, 1], 3, 2))).toBe(
+      'loss: 2 labels for a batch of 3 samples: inputs and labels must have the same number of rows',
+    );
+  });
+
+  it('refuses a label that is not a whole number, naming it and its position', () => {
+    expect(shapeErrorMessage(() => checkLabels('accuracy', [0, 1.5], 2, 3))).toBe(
+      'accuracy: label 1.5 at position 1 is not a whole number; labels are class indices like 0, 1, 2',
+    );
+    expect(shapeErrorMessage(() => checkLabels('loss', ['1'] as unknown as number[], 1, 3))).toBe(
+      'loss: label "1" at position 0 is not a whole number; labels are class indices like 0, 1, 2',
+    );
+  });
+
+  it('refuses a label outside 0 … classes−1, naming the label, its position and the class count', () => {
+    expect(shapeErrorMessage(() => checkLabels('loss', [0, 1, 3], 3, 3))).toBe(
+      'loss: label 3 at position 2 is outside 0…2 (the predictions have 3 classes)',
+    );
+    expect(shapeErrorMessage(() => checkLabels('loss', [-1], 1, 2))).toBe(
+      'loss: label -1 at position 0 is outside 0…1 (the predictions have 2 classes)',
+    );
+  });
+
+  it('refuses something that is not an array of labels', () => {
+    expect(shapeErrorMessage(() => checkLabels('loss', 5 as unknown as number[], 1, 2))).toBe(
+      'loss: labels must be an array of class indices, not 5',
+    );
+    expect(shapeErrorMessage(() => checkLabels('loss', null as unknown as number[], 1, 2))).toBe(
+      'loss: labels must be an array of class indices, not null',
+    );
+  });
+
+  // Bug: the label is printed with JSON.stringify, which writes NaN as "null", so a NaN label
+  // (e.g. from a Float32Array of labels read wrongly) is reported as "label null".
+  it('names a NaN label as NaN, not null', () => {
+    expect(shapeErrorMessage(() => checkLabels('loss', [0, Number.NaN], 2, 3))).toContain('label NaN at position 1');
+  });
+});
+
+describe('toLabels', () => {
+  it('checks plain labels and returns them', () => {
+    expect(Array.from(toLabels('loss', [2, 0, 1], 3, 3))).toEqual([2, 0, 1]);
+  });
+
+  it('reads the hot column of each one-hot row', () => {
+    const targets = Matrix.fromRows([
+      [0, 1, 0],
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
+    expect(Array.from(toLabels('loss', targets, 3, 3))).toEqual([1, 0, 2]);
+  });
+
+  it('reads the largest column of soft target rows', () => {
+    expect(Array.from(toLabels('loss', Matrix.fromRows([[0.1, 0.7, 0.2]]), 1, 3))).toEqual([1]);
+  });
+
+  it('refuses a one-hot row with no positive entry, since it names no class', () => {
+    const targets = Matrix.fromRows([
+      [0, 1, 0],
+      [0, 0, 0],
+    ]);
+    expect(shapeErrorMessage(() => toLabels('accuracy', targets, 2, 3))).toBe('accuracy: one-hot row 1 has no positive entry, so it names no class');
+  });
+
+  it('reads an (n×1) column of labels as labels', () => {
+    expect(Array.from(toLabels('loss', Matrix.columnVector([2, 0, 1]), 3, 3))).toEqual([2, 0, 1]);
+  });
+
+  it('checks an (n×1) column of labels like plain labels', () => {
+    expect(shapeErrorMessage(() => toLabels('loss', Matrix.columnVector([2, 5]), 2, 3))).toBe(
+      'loss: label 5 at position 1 is outside 0…2 (the predictions have 3 classes)',
+    );
+    expect(shapeErrorMessage(() => toLabels('loss', Matrix.columnVector([2, 0]), 3, 3))).toContain('2 labels for a batch of 3 samples');
+  });
+
+  it('refuses one-hot rows of the wrong shape, naming both shapes', () => {
+    expect(shapeErrorMessage(() => toLabels('loss', Matrix.zeros(2, 3), 3, 3))).toBe(
+      'loss: one-hot targets (2×3) do not match predictions (3×3): need one row per sample and one column per class',
+    );
+    expect(shapeErrorMessage(() => toLabels('loss', Matrix.zeros(3, 2), 3, 3))).toContain('(3×2)');
+  });
+});
+
+describe('checkOneHotShape', () => {
+  it('accepts one row per sample and one column per class', () => {
+    expect(() => checkOneHotShape('loss', Matrix.zeros(4, 3), 4, 3)).not.toThrow();
+  });
+
+  it('refuses anything else, naming both shapes', () => {
+    expect(shapeErrorMessage(() => checkOneHotShape('accuracy', Matrix.zeros(4, 2), 4, 3))).toBe(
+      'accuracy: one-hot targets (4×2) do not match predictions (4×3): need one row per sample and one column per class',
+    );
+  });
+});
+
+describe('oneHot', () => {
+  it('turns labels [2, 0, 1] of 3 classes into one-hot rows', () => {
+    const m = oneHot([2, 0, 1], 3);
+    expect(m.shape).toEqual([3, 3]);
+    expect(m.dtype).toBe('float32');
+    expect(m.toRows()).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
+  });
+
+  it('takes an Int32Array of labels', () => {
+    expect(oneHot(new Int32Array([1, 1]), 2).toRows()).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
+  });
+
+  it('gives a (0×classes) matrix for no labels', () => {
+    expect(oneHot([], 4).shape).toEqual([0, 4]);
+  });
+
+  it('refuses a class count that is not a positive whole number', () => {
+    expect(shapeErrorMessage(() => oneHot([0], 0))).toBe('oneHot: classes must be a positive whole number, not 0');
+    expect(shapeErrorMessage(() => oneHot([0], 2.5))).toBe('oneHot: classes must be a positive whole number, not 2.5');
+  });
+
+  it('refuses a label outside the classes, naming oneHot', () => {
+    expect(shapeErrorMessage(() => oneHot([0, 3], 3))).toBe('oneHot: label 3 at position 1 is outside 0…2 (the predictions have 3 classes)');
+  });
+});
+
+describe('toTargetMatrix', () => {
+  const predictions = Matrix.zeros(3, 1);
+
+  it('turns a plain array into an (n×1) column', () => {
+    const m = toTargetMatrix('mse', [0.5, -1, 2], predictions);
+    expect(m.shape).toEqual([3, 1]);
+    expect(m.toArray()).toEqual([0.5, -1, 2]);
+  });
+
+  it('returns a Matrix of the predictions\' shape as it is', () => {
+    const targets = Matrix.zeros(3, 1);
+    expect(toTargetMatrix('mse', targets, predictions)).toBe(targets);
+  });
+
+  it('refuses targets of another shape, naming both shapes', () => {
+    expect(shapeErrorMessage(() => toTargetMatrix('mse', Matrix.zeros(3, 1), Matrix.zeros(3, 2)))).toBe(
+      'mse: targets (3×1) do not match predictions (3×2)',
+    );
+    expect(shapeErrorMessage(() => toTargetMatrix('mae', [1, 2], predictions))).toBe('mae: targets (2×1) do not match predictions (3×1)');
+  });
+});
