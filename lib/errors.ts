@@ -24,7 +24,7 @@ export class TrainingError extends ScratchnetError {
   readonly epoch: number;
   readonly step: number;
   constructor(message: string, epoch: number, step: number) {
-    super('train', message);
+    super('Sequential.train', message);
     this.name = 'TrainingError';
     this.epoch = epoch;
     this.step = step;

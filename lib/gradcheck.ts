@@ -30,6 +30,10 @@ export interface ParameterCheck {
   maxAbsoluteError: number;
   /** Where the largest relative error is, and the two gradients there. */
   worst: { row: number; col: number; analytic: number; numeric: number };
+  /** The whole analytic gradient, from backward(). */
+  analytic: Matrix;
+  /** The whole numeric gradient, from central differences. */
+  numeric: Matrix;
 }
 
 /** The result of a gradient check: one entry per parameter tensor. */
@@ -45,13 +49,20 @@ export interface Network {
   loss?: Loss;
 }
 
-/** |a − n| / max(|a|, |n|); 0 when both are 0. */
+/** The fields a layer keeps from its last forward and backward passes. */
+const REMEMBERED = ['inputs', 'output', 'dinputs', 'dweights', 'dbiases', 'mask'] as const;
+
+/** |a − n| / max(|a|, |n|); 0 when both are 0. For gradients near 0 (below ~1e-8), read maxAbsoluteError instead. */
 export function relativeError(analytic: number, numeric: number): number {
   const scale = Math.max(Math.abs(analytic), Math.abs(numeric));
   return scale === 0 ? 0 : Math.abs(analytic - numeric) / scale;
 }
 
-/** Compares every analytic gradient of `network` on (inputs, targets) with central finite differences in float64. */
+/**
+ * Compares every analytic gradient of `network` on (inputs, targets) with central finite differences in float64.
+ * Keep parameters away from kinks: ReLU inputs at 0, or L1-regularized parameters at exactly 0 (such as
+ * fresh biases), where the one-sided analytic slope and the numeric average legitimately differ.
+ */
 export function gradientCheck(network: Network, inputs: Matrix, targets: Targets, options: GradientCheckOptions = {}): GradientCheckReport {
   const { layers, loss } = network;
   if (!loss) throw new ScratchnetError('gradientCheck', 'the network has no loss to differentiate');
@@ -63,6 +74,9 @@ export function gradientCheck(network: Network, inputs: Matrix, targets: Targets
 
   const trainable = layers.filter(isTrainable);
   const originals = trainable.map((layer) => ({ layer, weights: layer.weights, biases: layer.biases }));
+  // What the layers remember of their last passes is put back too, so a step after the check
+  // applies the model's own gradients, not the check's.
+  const remembered = layers.map((layer) => Object.fromEntries(REMEMBERED.map((key) => [key, (layer as unknown as Record<string, unknown>)[key]])));
   // Replaying the random generators gives every evaluation the same dropout mask.
   const generators = [defaultRandom, ...layers.map((layer) => (layer as { rng?: unknown }).rng).filter((r): r is Random => r instanceof Random)];
   const snapshots = generators.map((rng) => rng.getState());
@@ -100,6 +114,7 @@ export function gradientCheck(network: Network, inputs: Matrix, targets: Targets
     return { checks, maxRelativeError: Math.max(0, ...checks.map((check) => check.maxRelativeError)) };
   } finally {
     for (const entry of originals) restore(entry.layer, entry.weights, entry.biases);
+    layers.forEach((layer, i) => Object.assign(layer, remembered[i]));
     replay();
   }
 }
@@ -119,7 +134,17 @@ function compare(
   lossAt: () => number,
   epsilon: number,
 ): ParameterCheck {
-  const check: ParameterCheck = { layer, layerName, parameter, maxRelativeError: 0, maxAbsoluteError: 0, worst: { row: 0, col: 0, analytic: 0, numeric: 0 } };
+  const numericGradient = Matrix.zeros(values.rows, values.cols, { dtype: 'float64' });
+  const check: ParameterCheck = {
+    layer,
+    layerName,
+    parameter,
+    maxRelativeError: 0,
+    maxAbsoluteError: 0,
+    worst: { row: 0, col: 0, analytic: 0, numeric: 0 },
+    analytic: gradient,
+    numeric: numericGradient,
+  };
   for (let i = 0; i < values.size; i++) {
     const saved = values.data[i];
     values.data[i] = saved + epsilon;
@@ -128,6 +153,7 @@ function compare(
     const minus = lossAt();
     values.data[i] = saved;
     const numeric = (plus - minus) / (2 * epsilon);
+    numericGradient.data[i] = numeric;
     const analytic = gradient.data[i];
     const error = relativeError(analytic, numeric);
     check.maxAbsoluteError = Math.max(check.maxAbsoluteError, Math.abs(analytic - numeric));

@@ -122,104 +122,87 @@ export class SoftmaxCrossEntropy {
   }
 }
 
-/** Binary cross-entropy, for independent yes/no outputs after a Sigmoid. */
-export class BinaryCrossEntropy extends Loss {
-  readonly name = 'BinaryCrossEntropy';
+/**
+ * A loss that scores each output on its own: the sample's loss is the mean of elementLoss over
+ * its outputs, and the gradient of each output is elementGradient / outputs / batch.
+ */
+export abstract class ElementwiseLoss extends Loss {
+  /** The loss of one prediction p against its target t. */
+  abstract elementLoss(p: number, t: number): number;
 
-  /** −(y·log p + (1 − y)·log(1 − p)), averaged over each sample's outputs. */
+  /** ∂elementLoss/∂p. */
+  abstract elementGradient(p: number, t: number): number;
+
+  /** The mean of elementLoss over each sample's outputs. */
   forward(predictions: Matrix, targets: Targets): Float64Array {
-    checkPredictions('BinaryCrossEntropy', predictions);
-    const y = toTargetMatrix('BinaryCrossEntropy', targets, predictions);
+    checkPredictions(this.name, predictions);
+    const y = toTargetMatrix(this.name, targets, predictions);
     const { rows, cols } = predictions;
     const out = new Float64Array(rows);
     for (let r = 0; r < rows; r++) {
       let total = 0;
-      for (let c = 0; c < cols; c++) {
-        const p = clipProbability(predictions.data[r * cols + c]);
-        const t = y.data[r * cols + c];
-        total += -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
-      }
+      for (let c = 0; c < cols; c++) total += this.elementLoss(predictions.data[r * cols + c], y.data[r * cols + c]);
       out[r] = total / cols;
     }
     return out;
   }
 
-  /** −(y/p − (1 − y)/(1 − p)) / outputs / batch. */
+  /** elementGradient / outputs / batch, for every output. */
   backward(predictions: Matrix, targets: Targets): Matrix {
-    checkPredictions('BinaryCrossEntropy.backward', predictions);
-    const y = toTargetMatrix('BinaryCrossEntropy.backward', targets, predictions);
+    checkPredictions(`${this.name}.backward`, predictions);
+    const y = toTargetMatrix(`${this.name}.backward`, targets, predictions);
     const { rows, cols } = predictions;
     const out = Matrix.zeros(rows, cols, { dtype: predictions.dtype });
-    for (let i = 0; i < out.size; i++) {
-      const p = clipProbability(predictions.data[i]);
-      const t = y.data[i];
-      out.data[i] = -(t / p - (1 - t) / (1 - p)) / cols / rows;
-    }
+    for (let i = 0; i < out.size; i++) out.data[i] = this.elementGradient(predictions.data[i], y.data[i]) / cols / rows;
     this.dinputs = out;
     return out;
+  }
+}
+
+/** Binary cross-entropy, for independent yes/no outputs after a Sigmoid. */
+export class BinaryCrossEntropy extends ElementwiseLoss {
+  readonly name = 'BinaryCrossEntropy';
+
+  /** −(t·log p + (1 − t)·log(1 − p)), with p clipped to [1e-7, 1 − 1e-7]. */
+  elementLoss(p: number, t: number): number {
+    const q = clipProbability(p);
+    return -(t * Math.log(q) + (1 - t) * Math.log(1 - q));
+  }
+
+  /** −(t/p − (1 − t)/(1 − p)). */
+  elementGradient(p: number, t: number): number {
+    const q = clipProbability(p);
+    return -(t / q - (1 - t) / (1 - q));
   }
 }
 
 /** Mean squared error, for regression. */
-export class MeanSquaredError extends Loss {
+export class MeanSquaredError extends ElementwiseLoss {
   readonly name = 'MeanSquaredError';
 
-  /** The mean of (y − ŷ)² over each sample's outputs. */
-  forward(predictions: Matrix, targets: Targets): Float64Array {
-    checkPredictions('MeanSquaredError', predictions);
-    const y = toTargetMatrix('MeanSquaredError', targets, predictions);
-    const { rows, cols } = predictions;
-    const out = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) {
-      let total = 0;
-      for (let c = 0; c < cols; c++) {
-        const diff = y.data[r * cols + c] - predictions.data[r * cols + c];
-        total += diff * diff;
-      }
-      out[r] = total / cols;
-    }
-    return out;
+  /** (t − p)². */
+  elementLoss(p: number, t: number): number {
+    return (t - p) * (t - p);
   }
 
-  /** −2(y − ŷ) / outputs / batch. */
-  backward(predictions: Matrix, targets: Targets): Matrix {
-    checkPredictions('MeanSquaredError.backward', predictions);
-    const y = toTargetMatrix('MeanSquaredError.backward', targets, predictions);
-    const { rows, cols } = predictions;
-    const out = Matrix.zeros(rows, cols, { dtype: predictions.dtype });
-    for (let i = 0; i < out.size; i++) out.data[i] = (-2 * (y.data[i] - predictions.data[i])) / cols / rows;
-    this.dinputs = out;
-    return out;
+  /** −2(t − p). */
+  elementGradient(p: number, t: number): number {
+    return -2 * (t - p);
   }
 }
 
 /** Mean absolute error, for regression that should not chase outliers. */
-export class MeanAbsoluteError extends Loss {
+export class MeanAbsoluteError extends ElementwiseLoss {
   readonly name = 'MeanAbsoluteError';
 
-  /** The mean of |y − ŷ| over each sample's outputs. */
-  forward(predictions: Matrix, targets: Targets): Float64Array {
-    checkPredictions('MeanAbsoluteError', predictions);
-    const y = toTargetMatrix('MeanAbsoluteError', targets, predictions);
-    const { rows, cols } = predictions;
-    const out = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) {
-      let total = 0;
-      for (let c = 0; c < cols; c++) total += Math.abs(y.data[r * cols + c] - predictions.data[r * cols + c]);
-      out[r] = total / cols;
-    }
-    return out;
+  /** |t − p|. */
+  elementLoss(p: number, t: number): number {
+    return Math.abs(t - p);
   }
 
-  /** −sign(y − ŷ) / outputs / batch. */
-  backward(predictions: Matrix, targets: Targets): Matrix {
-    checkPredictions('MeanAbsoluteError.backward', predictions);
-    const y = toTargetMatrix('MeanAbsoluteError.backward', targets, predictions);
-    const { rows, cols } = predictions;
-    const out = Matrix.zeros(rows, cols, { dtype: predictions.dtype });
-    for (let i = 0; i < out.size; i++) out.data[i] = -Math.sign(y.data[i] - predictions.data[i]) / cols / rows;
-    this.dinputs = out;
-    return out;
+  /** −sign(t − p). */
+  elementGradient(p: number, t: number): number {
+    return -Math.sign(t - p);
   }
 }
 

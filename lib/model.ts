@@ -199,7 +199,7 @@ export class Sequential {
           const lr = optimizer.currentLearningRate;
           throw new TrainingError(
             `the loss became ${batchLoss} at epoch ${epoch}, step ${step} of ${steps}. ` +
-              `The weights have diverged: the learning rate (${formatNumber(lr)}) is probably too high; try ${formatNumber(lr / 10)}.`,
+              `The weights have diverged: the learning rate (${formatNumber(lr)}) may be too high (try ${formatNumber(lr / 10)}), or the inputs or targets too large (scale them to about −1…1).`,
             epoch,
             step,
           );
@@ -287,10 +287,11 @@ export class Sequential {
   /** A table of the layers, their output sizes and parameter counts. */
   summary(): string {
     const lines = ['layer            outputs   parameters'];
+    let width: number | undefined; // activations and dropout keep the width of the layer before them
     this.layers.forEach((layer, i) => {
-      const { nOutputs } = sizes(layer);
+      width = sizes(layer).nOutputs ?? width;
       const params = isTrainable(layer) ? layer.weights.size + layer.biases.size : 0;
-      lines.push(`${`${i} ${layer.name}`.padEnd(17)}${String(nOutputs ?? '').padEnd(10)}${params}`);
+      lines.push(`${`${i} ${layer.name}`.padEnd(17)}${String(width ?? '').padEnd(10)}${params}`);
     });
     lines.push(`total parameters: ${this.parameterCount}`);
     return lines.join('\n');
@@ -333,6 +334,13 @@ export class Sequential {
     }
     const targets = toTargetMatrix(op, y, new Matrix(x.rows, probe.cols));
     checkFinite(op, 'y', targets, 'targets');
+    if (kind === 'binary') {
+      const outside = targets.data.findIndex((t) => !(t >= 0 && t <= 1));
+      if (outside >= 0) {
+        const [row, col] = [Math.floor(outside / targets.cols), outside % targets.cols];
+        throw new ScratchnetError(op, `y holds ${targets.data[outside]} at row ${row}, column ${col}; binary targets must lie in [0, 1]`);
+      }
+    }
     const precision = standardDeviation(targets.data) / 250;
     return {
       gather: (indices) => gatherRows(targets, indices),

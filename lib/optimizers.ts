@@ -85,6 +85,32 @@ export abstract class Optimizer {
     }
     return state;
   }
+
+  /** The weights and the biases of `layer`, each with its gradient and the state `needs` asks for (zero at first). */
+  protected slots(layer: TrainableLayer, needs: { momentums?: boolean; cache?: boolean }): Slot[] {
+    const state = this.stateOf(layer);
+    if (needs.momentums) {
+      state.weightMomentums ??= zerosLike(layer.weights);
+      state.biasMomentums ??= zerosLike(layer.biases);
+    }
+    if (needs.cache) {
+      state.weightCache ??= zerosLike(layer.weights);
+      state.biasCache ??= zerosLike(layer.biases);
+    }
+    // Only the state asked for is created, so stateOf() shows just what this optimizer uses.
+    return [
+      { param: layer.weights, grad: layer.dweights!, momentums: state.weightMomentums!, cache: state.weightCache! },
+      { param: layer.biases, grad: layer.dbiases!, momentums: state.biasMomentums!, cache: state.biasCache! },
+    ];
+  }
+}
+
+/** One parameter tensor with its gradient and state; momentums and cache exist only when asked for. */
+interface Slot {
+  param: Matrix;
+  grad: Matrix;
+  momentums: Matrix;
+  cache: Matrix;
 }
 
 function zerosLike(m: Matrix): Matrix {
@@ -105,29 +131,19 @@ export class SGD extends Optimizer {
   updateParams(layer: TrainableLayer): void {
     const lr = this.currentLearningRate;
     if (this.momentum === 0) {
-      applyUpdate(layer.weights, layer.dweights!, (g) => -lr * g);
-      applyUpdate(layer.biases, layer.dbiases!, (g) => -lr * g);
+      for (const [param, grad] of [[layer.weights, layer.dweights!], [layer.biases, layer.dbiases!]] as const) {
+        for (let i = 0; i < param.size; i++) param.data[i] -= lr * grad.data[i];
+      }
       return;
     }
-    const state = this.stateOf(layer);
-    state.weightMomentums ??= zerosLike(layer.weights);
-    state.biasMomentums ??= zerosLike(layer.biases);
-    const momentum = this.momentum;
-    for (const [param, grad, velocity] of [
-      [layer.weights, layer.dweights!, state.weightMomentums],
-      [layer.biases, layer.dbiases!, state.biasMomentums],
-    ] as const) {
+    for (const { param, grad, momentums } of this.slots(layer, { momentums: true })) {
       for (let i = 0; i < param.size; i++) {
-        const update = momentum * velocity.data[i] - lr * grad.data[i];
-        velocity.data[i] = update;
+        const update = this.momentum * momentums.data[i] - lr * grad.data[i];
+        momentums.data[i] = update;
         param.data[i] += update;
       }
     }
   }
-}
-
-function applyUpdate(param: Matrix, grad: Matrix, update: (g: number, i: number) => number): void {
-  for (let i = 0; i < param.size; i++) param.data[i] += update(grad.data[i], i);
 }
 
 /** Settings for the optimizers that divide by a running root of squared gradients. */
@@ -148,14 +164,8 @@ export class AdaGrad extends Optimizer {
   }
 
   updateParams(layer: TrainableLayer): void {
-    const state = this.stateOf(layer);
-    state.weightCache ??= zerosLike(layer.weights);
-    state.biasCache ??= zerosLike(layer.biases);
     const lr = this.currentLearningRate;
-    for (const [param, grad, cache] of [
-      [layer.weights, layer.dweights!, state.weightCache],
-      [layer.biases, layer.dbiases!, state.biasCache],
-    ] as const) {
+    for (const { param, grad, cache } of this.slots(layer, { cache: true })) {
       for (let i = 0; i < param.size; i++) {
         const g = grad.data[i];
         cache.data[i] += g * g;
@@ -179,15 +189,9 @@ export class RMSProp extends Optimizer {
   }
 
   updateParams(layer: TrainableLayer): void {
-    const state = this.stateOf(layer);
-    state.weightCache ??= zerosLike(layer.weights);
-    state.biasCache ??= zerosLike(layer.biases);
     const lr = this.currentLearningRate;
     const rho = this.rho;
-    for (const [param, grad, cache] of [
-      [layer.weights, layer.dweights!, state.weightCache],
-      [layer.biases, layer.dbiases!, state.biasCache],
-    ] as const) {
+    for (const { param, grad, cache } of this.slots(layer, { cache: true })) {
       for (let i = 0; i < param.size; i++) {
         const g = grad.data[i];
         cache.data[i] = rho * cache.data[i] + (1 - rho) * g * g;
@@ -213,20 +217,12 @@ export class Adam extends Optimizer {
   }
 
   updateParams(layer: TrainableLayer): void {
-    const state = this.stateOf(layer);
-    state.weightMomentums ??= zerosLike(layer.weights);
-    state.biasMomentums ??= zerosLike(layer.biases);
-    state.weightCache ??= zerosLike(layer.weights);
-    state.biasCache ??= zerosLike(layer.biases);
     const lr = this.currentLearningRate;
     const { beta1, beta2, epsilon } = this;
     // Early on, m and v are biased towards their zero start; dividing by 1 − βᵗ corrects that.
     const correction1 = 1 - beta1 ** (this.iterations + 1);
     const correction2 = 1 - beta2 ** (this.iterations + 1);
-    for (const [param, grad, m, v] of [
-      [layer.weights, layer.dweights!, state.weightMomentums, state.weightCache],
-      [layer.biases, layer.dbiases!, state.biasMomentums, state.biasCache],
-    ] as const) {
+    for (const { param, grad, momentums: m, cache: v } of this.slots(layer, { momentums: true, cache: true })) {
       for (let i = 0; i < param.size; i++) {
         const g = grad.data[i];
         m.data[i] = beta1 * m.data[i] + (1 - beta1) * g;

@@ -251,6 +251,24 @@ describe('Optimizer.step', () => {
     expect(sgd.iterations).toBe(0);
   });
 
+  it('keeps only the state each rule uses, so a chapter can show it', () => {
+    const layers = [tinyLayer(), tinyLayer(), tinyLayer(), tinyLayer()];
+    const sgd = new SGD({ momentum: 0.5 });
+    const adagrad = new AdaGrad();
+    const rmsprop = new RMSProp();
+    const adam = new Adam();
+    sgd.step([layers[0]]);
+    adagrad.step([layers[1]]);
+    rmsprop.step([layers[2]]);
+    adam.step([layers[3]]);
+    const keys = (state: object): string[] => Object.keys(state).sort();
+    expect(keys(sgd.stateOf(layers[0]))).toEqual(['biasMomentums', 'weightMomentums']);
+    expect(keys(adagrad.stateOf(layers[1]))).toEqual(['biasCache', 'weightCache']);
+    expect(keys(rmsprop.stateOf(layers[2]))).toEqual(['biasCache', 'weightCache']);
+    expect(keys(adam.stateOf(layers[3]))).toEqual(['biasCache', 'biasMomentums', 'weightCache', 'weightMomentums']);
+    expect(keys(new SGD().stateOf(layers[0]))).toEqual([]);
+  });
+
   it('keeps separate state for each layer', () => {
     const first = tinyLayer();
     const second = tinyLayer();
