@@ -1,7 +1,7 @@
 // Loss functions: how wrong the predictions are. Categorical cross-entropy and its
 // combination with softmax are taught in chapters 6 and 8; binary cross-entropy and mean
 // squared error follow the book's later chapters. Each has calculate (the mean loss) and backward.
-import { ScratchnetError, ShapeError } from './errors.ts';
+import { ShapeError } from './errors.ts';
 import { Matrix } from './matrix.ts';
 import { shapeOf } from './ops.ts';
 import { Softmax } from './activations.ts';

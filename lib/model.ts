@@ -106,6 +106,8 @@ export class Sequential {
   loss?: Loss;
   optimizer?: Optimizer;
   accuracyKind?: AccuracyKind;
+  /** Computes the combined softmax + cross-entropy gradient when the model ends that way. */
+  private readonly combined = new SoftmaxCrossEntropy();
 
   /** Builds a model from layers in order; the loss and optimizer can also be set later. */
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
@@ -156,7 +158,7 @@ export class Sequential {
     let first = this.layers.length - 1;
     if (last instanceof Softmax && loss instanceof CategoricalCrossEntropy) {
       // The combined gradient (ŷ − y) / n is cheaper and more stable than the two chained.
-      dvalues = combined.backward(output, targets);
+      dvalues = this.combined.backward(output, targets);
       last.dinputs = dvalues;
       first -= 1;
     } else {
@@ -175,7 +177,8 @@ export class Sequential {
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ScratchnetError('Sequential.train', `batchSize must be a positive whole number, not ${String(batchSize)}`);
     const scorer = this.prepare('Sequential.train', x, y);
-    if (options.validation) this.prepare('Sequential.train (validation)', options.validation.x, options.validation.y);
+    const validation = options.validation;
+    const validationScorer = validation && this.prepare('Sequential.train (validation)', validation.x, validation.y);
     const rng = options.rng ?? defaultRandom;
     const samples = x.rows;
     const steps = Math.ceil(samples / batchSize);
@@ -231,8 +234,8 @@ export class Sequential {
       };
       history.loss.push(info.loss);
       history.accuracy.push(info.accuracy);
-      if (options.validation) {
-        const result = this.evaluate(options.validation.x, options.validation.y, { batchSize: Math.max(batchSize, 256) });
+      if (validation && validationScorer) {
+        const result = this.score(validation.x, validation.y, validationScorer, loss, Math.max(batchSize, 256));
         history.validationLoss.push(result.loss);
         history.validationAccuracy.push(result.accuracy);
         info.validationLoss = result.loss;
@@ -265,8 +268,12 @@ export class Sequential {
   /** Mean data loss and accuracy on (x, y), in inference mode. */
   evaluate(x: Matrix, y: Targets, options: { batchSize?: number } = {}): Evaluation {
     const loss = this.requireLoss('Sequential.evaluate');
-    const scorer = this.prepare('Sequential.evaluate', x, y);
-    const output = this.predict(x, options);
+    return this.score(x, y, this.prepare('Sequential.evaluate', x, y), loss, options.batchSize);
+  }
+
+  /** Loss and accuracy on data that prepare() has already checked. */
+  private score(x: Matrix, y: Targets, scorer: Scorer, loss: Loss, batchSize?: number): Evaluation {
+    const output = this.predict(x, { batchSize });
     return { loss: loss.calculate(output, y), accuracy: scorer.correct(output, y) / (x.rows * scorer.outputsPerSample) };
   }
 
@@ -355,9 +362,6 @@ function checkFinite(op: string, name: string, m: Matrix, what: string): void {
   const bad = findNonFinite(m);
   if (bad) throw new ScratchnetError(op, `${name} holds ${bad.value} at row ${bad.row}, column ${bad.col}; ${what} must be finite numbers`);
 }
-
-/** The shared helper for the combined softmax + cross-entropy gradient. */
-const combined = new SoftmaxCrossEntropy();
 
 /** How train() gathers a batch's targets and scores its outputs. */
 interface Scorer {

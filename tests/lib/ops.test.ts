@@ -2,6 +2,7 @@
 // (a neuron, a layer, a batch) and small products worked out by hand, the ShapeError
 // each mismatch raises, and that float64 operands keep their precision.
 import { describe, expect, it } from 'vitest';
+import { shapeErrorMessage } from '../support/expect.ts';
 import { ScratchnetError, ShapeError } from '../../lib/errors.ts';
 import { Matrix } from '../../lib/matrix.ts';
 import {
@@ -44,16 +45,6 @@ function expectRows(m: Matrix, rows: number[][]): void {
   expectClose(m.data, rows.flat());
 }
 
-/** Runs `f`, expects it to throw a ShapeError, and returns its message. */
-function shapeErrorMessage(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ShapeError);
-    return (error as ShapeError).message;
-  }
-  throw new Error('expected a ShapeError, but nothing was thrown');
-}
 
 // The book's worked examples (chapters 1 to 3).
 const inputs = [1, 2, 3, 2.5];

@@ -2,20 +2,10 @@
 // one-hot rows and label columns turn into labels, labels turn into one-hot rows, and
 // regression targets become a matrix shaped like the predictions; each error names its culprit.
 import { describe, expect, it } from 'vitest';
-import { ShapeError } from '../../lib/errors.ts';
+import { shapeErrorMessage } from '../support/expect.ts';
 import { Matrix } from '../../lib/matrix.ts';
 import { checkLabels, checkOneHotShape, oneHot, toLabels, toTargetMatrix } from '../../lib/targets.ts';
 
-/** Runs `f`, expects it to throw a ShapeError, and returns its message. */
-function shapeErrorMessage(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ShapeError);
-    return (error as ShapeError).message;
-  }
-  throw new Error('expected a ShapeError, but nothing was thrown');
-}
 
 describe('checkLabels', () => {
   it('returns valid labels as an Int32Array', () => {

@@ -2,6 +2,7 @@
 // literal expected numbers, element by element, within a tolerance that is absolute below 1
 // and relative above it, so float32 results of larger magnitude are judged fairly.
 import { expect } from 'vitest';
+import { ShapeError } from '../../lib/errors.ts';
 import { Matrix } from '../../lib/matrix.ts';
 
 /** |actual − expected| ≤ tolerance · max(1, |expected|); NaN never matches a number. */
@@ -30,4 +31,15 @@ export function expectMatrixClose(actual: Matrix | ReadonlyArray<ArrayLike<numbe
 /** Asserts that a flat list of numbers matches `expected` element by element. */
 export function expectArrayClose(actual: ArrayLike<number>, expected: ReadonlyArray<number>, tolerance = 1e-6): void {
   expectMatrixClose([Array.from(actual)], [expected], tolerance);
+}
+
+/** Runs `f`, expects it to throw a ShapeError, and returns its message. */
+export function shapeErrorMessage(f: () => unknown): string {
+  try {
+    f();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ShapeError);
+    return (error as ShapeError).message;
+  }
+  throw new Error('expected a ShapeError, but nothing was thrown');
 }
