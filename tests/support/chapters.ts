@@ -1,0 +1,53 @@
+// Helpers for chapter tests: run a chapter's cells the way the page does, read each cell's
+// output as text, and list the numbers its prose states, so a test can prove every one of them
+// comes from a cell or is asserted, and text and code cannot drift apart.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readChapter, type ChapterCells } from '../../site/notebook/chapter.ts';
+import { NotebookSession, type CellResult } from '../../site/notebook/runtime.ts';
+import { outputText } from '../../site/notebook/outputs.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** A chapter after running all its cells. */
+export interface RanChapter extends ChapterCells {
+  mdx: string;
+  results: CellResult[];
+  /** Cell i's outputs (0-based) as text, one output per line. */
+  text(index: number): string;
+  /** Every cell's outputs as text, joined. */
+  allText: string;
+}
+
+/** Reads chapters/<file> and runs its cells in a fresh session with the chapter's seed. */
+export async function runChapterFile(file: string, replace: Array<[string, string]> = []): Promise<RanChapter> {
+  let mdx = readFileSync(join(root, 'chapters', file), 'utf8');
+  for (const [from, to] of replace) {
+    if (!mdx.includes(from)) throw new Error(`runChapterFile: ${file} does not contain ${JSON.stringify(from)}`);
+    mdx = mdx.replace(from, to);
+  }
+  const chapter = readChapter(mdx);
+  const session = new NotebookSession({ seed: chapter.seed });
+  const results: CellResult[] = [];
+  for (const [index, cell] of chapter.cells.entries()) results.push(await session.run(cell.source, index));
+  const text = (index: number): string => results[index].outputs.map(outputText).join('\n');
+  return { ...chapter, mdx, results, text, allText: results.map((_, i) => text(i)).join('\n') };
+}
+
+/** The chapter's prose: the MDX without frontmatter, code, math, imports/exports and JSX tags. */
+export function prose(body: string): string {
+  return body
+    .replace(/^```[\s\S]*?^```/gm, ' ')
+    .replace(/\$\$[\s\S]*?\$\$/g, ' ')
+    .replace(/\$[^$\n]+\$/g, ' ')
+    .replace(/`[^`\n]*`/g, ' ')
+    .replace(/^(import|export) .*$/gm, ' ')
+    .replace(/\{\/\*[\s\S]*?\*\/\}/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\]\([^)]*\)/g, ']');
+}
+
+/** Numbers with a decimal point or a percent sign that the prose states, e.g. "4.8" or "92%". */
+export function proseNumbers(body: string): string[] {
+  return [...prose(body).matchAll(/(?<![\w.])−?-?\d+(?:,\d{3})*(?:\.\d+)?%|(?<![\w.])−?-?\d+\.\d+(?![\w.]*\d)/g)].map((m) => m[0].replace('−', '-'));
+}
