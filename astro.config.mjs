@@ -7,19 +7,22 @@ import { unified } from '@astrojs/markdown-remark';
 import { defineConfig } from 'astro/config';
 import rehypeKatex from 'rehype-katex';
 import remarkMath from 'remark-math';
+import remarkCells from './site/notebook/remark-cells.ts';
 
 const fromRoot = (path) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   srcDir: './site',
   outDir: './dist/site',
+  publicDir: './site/public',
   server: { host: 'localhost' },
   integrations: [mdx()],
   markdown: {
     // Astro 7's default processor (satteri) runs no remark/rehype plugins, so pick unified;
     // @astrojs/mdx reuses markdown.processor, so .mdx chapters get the same math pipeline.
     processor: unified({
-      remarkPlugins: [remarkMath],
+      // remarkCells runs every ```ts cell block at build time and writes its output into the page.
+      remarkPlugins: [remarkMath, remarkCells],
       // KaTeX renders at build time: the page ships HTML + MathML and the local KaTeX CSS, no JS.
       rehypePlugins: [rehypeKatex],
     }),

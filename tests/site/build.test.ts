@@ -1,5 +1,5 @@
-// End-to-end check of the site: runs the real production build, inspects the HTML in
-// dist/site, then serves it with `astro preview` and fetches pages over HTTP.
+// End-to-end check of the site: inspects the HTML of the production build in dist/site (built
+// once by the site project's global setup), then serves it with `astro preview` over HTTP.
 // It proves the chapter pipeline works: MDX, KaTeX, Shiki and values computed by scratchnet.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -22,17 +22,6 @@ function astro(args: string[], options: { detached?: boolean } = {}): ChildProce
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so afterAll can stop the server and anything it spawned.
     detached: options.detached ?? false,
-  });
-}
-
-/** Collects a child's output and resolves with its exit code. */
-function finished(child: ChildProcess): Promise<{ code: number | null; output: string }> {
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  return new Promise((done, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, output }));
   });
 }
 
@@ -98,9 +87,8 @@ describe('the production site', () => {
   let baseUrl = '';
 
   beforeAll(async () => {
-    const build = await finished(astro(['build']));
-    if (build.code !== 0) throw new Error(`astro build failed (exit ${build.code}):\n${build.output}`);
-
+    // The site was built once for all site tests by tests/support/build-site.ts.
+    expect(existsSync(chapterFile), 'dist/site has no chapter 1: the global build did not run').toBe(true);
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     server = astro(['preview', '--port', String(port), '--host', '127.0.0.1'], { detached: true });
