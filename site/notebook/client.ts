@@ -45,7 +45,8 @@ export class Notebook {
 
   private readonly root: HTMLElement;
   private readonly seed: number;
-  private readonly timeLimitMs: number;
+  /** How long a run may take before it is stopped, in milliseconds. */
+  timeLimitMs: number;
 
   constructor(root: HTMLElement, seed: number, timeLimitMs: number) {
     this.root = root;
