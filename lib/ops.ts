@@ -60,28 +60,34 @@ export function matmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): Matri
   const A = a.data;
   const B = b.data;
   const C = out.data;
+  // Every path adds up in float64 and rounds once when it stores, so the result does not depend
+  // on which path ran, and float32 matrices lose as little as possible.
   if (!transposeA && !transposeB) {
-    // i-k-j order walks B and C along rows, which keeps memory access sequential.
+    // i-k-j order walks B and the row sums sequentially in memory.
+    const row = new Float64Array(m);
     for (let i = 0; i < n; i++) {
-      const cRow = i * m;
+      row.fill(0);
       for (let p = 0; p < k; p++) {
         const aip = A[i * k + p];
         if (aip === 0) continue; // ReLU outputs and image pixels are often zero
         const bRow = p * m;
-        for (let j = 0; j < m; j++) C[cRow + j] += aip * B[bRow + j];
+        for (let j = 0; j < m; j++) row[j] += aip * B[bRow + j];
       }
+      C.set(row, i * m);
     }
   } else if (transposeA && !transposeB) {
     // a is (k×n): row p of a scales row p of b into every row of the result.
+    const sums = new Float64Array(n * m);
     for (let p = 0; p < k; p++) {
       const bRow = p * m;
       for (let i = 0; i < n; i++) {
         const api = A[p * n + i];
         if (api === 0) continue;
         const cRow = i * m;
-        for (let j = 0; j < m; j++) C[cRow + j] += api * B[bRow + j];
+        for (let j = 0; j < m; j++) sums[cRow + j] += api * B[bRow + j];
       }
     }
+    C.set(sums);
   } else if (!transposeA && transposeB) {
     // b is (m×k): each element is the dot product of a row of a and a row of b.
     for (let i = 0; i < n; i++) {

@@ -71,6 +71,12 @@ export function formatValue(value: unknown, depth = 0): string {
   if (value instanceof Matrix) return `Matrix ${value.shapeText}\n${value.toString()}`;
   if (value instanceof Error) return `${value.name}: ${value.message}`;
   if (depth > 3) return '…';
+  if (value instanceof Float32Array) {
+    // Its elements are float32 numbers, so they print with float32's digits: 0.1, not 0.100000001490116.
+    const shown = Array.from(value.subarray(0, 100), (item) => formatNumber(item, { dtype: 'float32' }));
+    if (value.length > 100) shown.push(`… ${value.length - 100} more`);
+    return `[${shown.join(', ')}]`;
+  }
   if (Array.isArray(value) || ArrayBuffer.isView(value)) {
     const items = Array.from(value as ArrayLike<unknown>);
     const shown = items.slice(0, 100).map((item) => formatValue(item, depth + 1));

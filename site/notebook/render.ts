@@ -99,10 +99,14 @@ export function ticks(low: number, high: number, count = 5): number[] {
 }
 
 function domain(values: number[]): [number, number] {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return [0, 1];
-  let low = Math.min(...finite);
-  let high = Math.max(...finite);
+  let low = Infinity;
+  let high = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < low) low = v;
+    if (v > high) high = v;
+  }
+  if (low > high) return [0, 1];
   if (low === high) {
     low -= 0.5;
     high += 0.5;
@@ -207,7 +211,8 @@ function divergingPalette(): Array<[number, number, number, number]> {
 }
 
 function heatmap(figure: HeatmapFigure): HElement {
-  const limit = Math.max(1e-12, ...figure.values.filter(Number.isFinite).map(Math.abs));
+  let limit = 1e-12; // a loop, not Math.max(...values), which overflows the stack on big matrices
+  for (const v of figure.values) if (Number.isFinite(v) && Math.abs(v) > limit) limit = Math.abs(v);
   const pixels = Uint8Array.from(figure.values, (v) => (Number.isFinite(v) ? Math.round(((v / limit + 1) / 2) * 255) : 128));
   const href = pngDataURL(encodePNG(figure.cols, figure.rows, pixels, divergingPalette()));
   const boxWidth = WIDTH - 120;

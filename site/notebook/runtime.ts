@@ -4,7 +4,7 @@
 import * as scratchnet from '../../lib/index.ts';
 import { Matrix, argmax, seed } from '../../lib/index.ts';
 import { CellSyntaxError, compileCell } from './transform.ts';
-import { outputFor, type Figure, type Output } from './outputs.ts';
+import { formatValue, outputFor, type Figure, type Output } from './outputs.ts';
 
 /** What running one cell produced. */
 export interface CellResult {
@@ -36,25 +36,26 @@ export class NotebookSession {
     seed(options.seed ?? 0);
     const print = (...values: unknown[]): void => {
       if (values.length === 1) this.outputs.push(outputFor(values[0], 'text'));
-      else this.outputs.push({ kind: 'text', text: values.map((value) => outputFor(value, 'text')).map(textOf).join(' ') });
+      else this.outputs.push({ kind: 'text', text: values.map((value) => formatValue(value)).join(' ') });
     };
     const figure = (value: Figure): void => void this.outputs.push({ kind: 'figure', figure: value });
     this.scope = {
       ...scratchnet,
       print,
       console: { log: print, info: print, warn: print, error: print, debug: print },
-      check: (condition: unknown, message: string): boolean => {
+      // Returns nothing, so an exercise cell ending in check(...) shows only the ✓ or ✗ line.
+      check: (condition: unknown, message: string): void => {
         this.outputs.push({ kind: 'check', passed: Boolean(condition), message });
-        return Boolean(condition);
       },
-      linePlot: (series: Record<string, ArrayLike<number>>, options: { title?: string; xLabel?: string; yLabel?: string } = {}) =>
-        figure(linePlot(series, options)),
+      linePlot: (series: Record<string, ArrayLike<number>>, options: LinePlotOptions = {}) => figure(linePlot(series, options)),
       scatterPlot: (x: Matrix, labels: ArrayLike<number>, options: { title?: string; model?: Classifier; resolution?: number } = {}) =>
         figure(scatterPlot(x, labels, options)),
       heatmap: (m: Matrix, options: { title?: string } = {}) => figure({ type: 'heatmap', title: options.title, rows: m.rows, cols: m.cols, values: Array.from(m.data) }),
       showImages: (images: Matrix, options: { width?: number; height?: number; captions?: string[]; title?: string } = {}) =>
         figure(imagesFigure(images, options)),
     };
+    // seed() replaces the library's default generator, so cells read it live rather than a copy.
+    Object.defineProperty(this.scope, 'defaultRandom', { get: () => scratchnet.defaultRandom, enumerable: true });
   }
 
   /** Runs one cell's source; `index` (0-based) names it in error messages. */
@@ -76,10 +77,6 @@ export class NotebookSession {
   }
 }
 
-function textOf(output: Output): string {
-  return output.kind === 'text' || output.kind === 'value' ? output.text : '';
-}
-
 /** What `import … from 'name'` gives a cell: only the library itself. */
 function importModule(name: string): unknown {
   if (name === 'scratchnet') return scratchnet;
@@ -94,12 +91,25 @@ export function errorOutput(error: unknown, index: number): Output {
   return { kind: 'error', name: error.name, message: error.message, line: match ? Number(match[1]) : undefined };
 }
 
-/** A line figure from named series, each plotted against its index (epoch 1, 2, …). */
-export function linePlot(series: Record<string, ArrayLike<number>>, options: { title?: string; xLabel?: string; yLabel?: string }): Figure {
+/** Options for linePlot: labels, and the x values shared by every series. */
+export interface LinePlotOptions {
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  /** The x of each point; defaults to 1, 2, 3, … (epochs or steps). */
+  x?: ArrayLike<number>;
+}
+
+/** A line figure from named series, plotted against `options.x` or against 1, 2, 3, …. */
+export function linePlot(series: Record<string, ArrayLike<number>>, options: LinePlotOptions): Figure {
+  const { x, ...labels } = options;
   return {
     type: 'line',
-    ...options,
-    series: Object.entries(series).map(([name, values]) => ({ name, y: Array.from(values), x: Array.from(values, (_, i) => i + 1) })),
+    ...labels,
+    series: Object.entries(series).map(([name, values]) => {
+      if (x && x.length !== values.length) throw new Error(`linePlot: series "${name}" has ${values.length} values but x has ${x.length}`);
+      return { name, y: Array.from(values), x: x ? Array.from(x) : Array.from(values, (_, i) => i + 1) };
+    }),
   };
 }
 
@@ -110,8 +120,8 @@ export function scatterPlot(x: Matrix, labels: ArrayLike<number>, options: { tit
   const xs = Array.from({ length: x.rows }, (_, i) => x.data[2 * i]);
   const ys = Array.from({ length: x.rows }, (_, i) => x.data[2 * i + 1]);
   const range = (values: number[]): [number, number] => {
-    const low = Math.min(...values);
-    const high = Math.max(...values);
+    const low = values.reduce((a, b) => Math.min(a, b), Infinity);
+    const high = values.reduce((a, b) => Math.max(a, b), -Infinity);
     const margin = (high - low) * 0.05 || 1;
     return [low - margin, high + margin];
   };
