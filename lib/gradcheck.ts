@@ -47,6 +47,8 @@ export interface GradientCheckReport {
 export interface Network {
   layers: ReadonlyArray<Layer>;
   loss?: Loss;
+  /** A model's own backward pass (Sequential's combines softmax with cross-entropy); used when present. */
+  backward?(output: Matrix, targets: Targets): void;
 }
 
 /** The fields a layer keeps from its last forward and backward passes. */
@@ -97,11 +99,17 @@ export function gradientCheck(network: Network, inputs: Matrix, targets: Targets
       return loss.calculate(output, y) + regularizationLoss(layers);
     };
 
-    // Analytic gradients from one forward and backward pass.
+    // Analytic gradients from one forward and backward pass: the model's own backward when it has
+    // one, so the check covers exactly what training runs; otherwise the loss, then each layer.
     lossAt();
-    let dvalues = loss.backward(layers[layers.length - 1].output!, y);
-    for (let i = layers.length - 1; i >= 0; i--) dvalues = layers[i].backward(dvalues);
-    const dinputs = dvalues.clone();
+    const output = layers[layers.length - 1].output!;
+    if (typeof network.backward === 'function') {
+      network.backward(output, y);
+    } else {
+      let dvalues = loss.backward(output, y);
+      for (let i = layers.length - 1; i >= 0; i--) dvalues = layers[i].backward(dvalues);
+    }
+    const dinputs = layers[0].dinputs!.clone();
     const analytic = trainable.map((layer) => ({ dweights: layer.dweights!.clone(), dbiases: layer.dbiases!.clone() }));
 
     const checks: ParameterCheck[] = [];

@@ -282,6 +282,31 @@ describe('gradientCheck on float32 layers and models', () => {
     expectPasses(report);
   });
 
+  it('checks what training runs: a Sequential model\'s own backward, softmax and cross-entropy combined', () => {
+    let calls = 0;
+    class Counting extends Sequential {
+      override backward(output: Matrix, targets: Parameters<Sequential['backward']>[1]): void {
+        calls += 1;
+        super.backward(output, targets);
+      }
+    }
+    const model = new Counting([dense(3, 6, 94), new Sigmoid(), dense(6, 4, 95), new Softmax()], { loss: new CategoricalCrossEntropy() });
+    expectPasses(gradientCheck(model, inputs(21), labels));
+    expect(calls).toBe(1);
+    // A model whose backward goes wrong is caught, at the parameter it got wrong.
+    class Doubling extends Sequential {
+      override backward(output: Matrix, targets: Parameters<Sequential['backward']>[1]): void {
+        super.backward(output, targets);
+        const first = this.layers[0] as Dense;
+        first.dbiases = multiply(first.dbiases!, 2);
+      }
+    }
+    const wrong = gradientCheck(new Doubling([dense(3, 6, 94), new Sigmoid(), dense(6, 4, 95), new Softmax()], { loss: new CategoricalCrossEntropy() }), inputs(21), labels);
+    expect(wrong.checks[1].parameter).toBe('biases');
+    expect(wrong.checks[1].maxRelativeError).toBeGreaterThan(0.4);
+    expect(wrong.checks[0].maxRelativeError).toBeLessThan(1e-6);
+  });
+
   it('leaves out the inputs when checkInputs is false', () => {
     const report = gradientCheck(network([dense(3, 2, 96), new Linear()], new MeanSquaredError()), inputs(), new Random(22).randn(5, 2, { dtype: 'float64' }), { checkInputs: false });
     expect(entries(report)).toEqual(['0 Dense weights', '0 Dense biases']);
