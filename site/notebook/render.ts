@@ -33,7 +33,9 @@ export const PALETTE: Array<[number, number, number]> = [
   [78, 121, 167], [242, 142, 43], [225, 87, 89], [118, 183, 178], [89, 161, 79],
   [237, 201, 72], [176, 122, 161], [255, 157, 167], [156, 117, 95], [186, 176, 172],
 ];
-const colour = (i: number): string => `rgb(${PALETTE[i % PALETTE.length].join(' ')})`;
+/** The palette slot of class or series i; labels that are not whole numbers (−1, 0.5, NaN) still get one. */
+const slot = (i: number): number => (((Math.trunc(i) || 0) % PALETTE.length) + PALETTE.length) % PALETTE.length;
+const colour = (i: number): string => `rgb(${PALETTE[slot(i)].join(' ')})`;
 
 /** One output as a tree. */
 export function renderOutput(output: Output): HElement {
@@ -180,7 +182,7 @@ function scatterPlot(figure: ScatterFigure): HElement {
   if (figure.boundary) {
     const { width, height: rows, classes } = figure.boundary;
     const palette = PALETTE.map(([r, g, b]): [number, number, number, number] => [r, g, b, 90]);
-    const href = pngDataURL(encodePNG(width, rows, Uint8Array.from(classes, (c) => c % PALETTE.length), palette));
+    const href = pngDataURL(encodePNG(width, rows, Uint8Array.from(classes, slot), palette));
     nodes.push(
       h('image', {
         href,

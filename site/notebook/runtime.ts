@@ -54,8 +54,15 @@ export class NotebookSession {
       showImages: (images: Matrix, options: { width?: number; height?: number; captions?: string[]; title?: string } = {}) =>
         figure(imagesFigure(images, options)),
     };
-    // seed() replaces the library's default generator, so cells read it live rather than a copy.
-    Object.defineProperty(this.scope, 'defaultRandom', { get: () => scratchnet.defaultRandom, enumerable: true });
+    // seed() replaces the library's default generator, so cells get a stand-in that always
+    // forwards to the current one, even right after seed() in the same cell.
+    this.scope.defaultRandom = new Proxy(Object.create(scratchnet.Random.prototype) as object, {
+      get: (_target, key) => {
+        const live = scratchnet.defaultRandom;
+        const value: unknown = Reflect.get(live, key, live);
+        return typeof value === 'function' ? value.bind(live) : value;
+      },
+    });
   }
 
   /** Runs one cell's source; `index` (0-based) names it in error messages. */

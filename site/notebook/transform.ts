@@ -45,6 +45,7 @@ export function compileCell(source: string, known: Iterable<string>, sourceURL: 
   }
 
   const declared = new Set<string>();
+  const constants = new Set<string>(); // imports and const: their value can be saved as it is
   const edits: Array<{ start: number; end: number; text: string }> = [];
   for (const statement of program.body) {
     switch (statement.type) {
@@ -54,6 +55,7 @@ export function compileCell(source: string, known: Iterable<string>, sourceURL: 
         let namespace: string | undefined;
         for (const specifier of statement.specifiers) {
           declared.add(specifier.local.name);
+          constants.add(specifier.local.name);
           if (specifier.type === 'ImportNamespaceSpecifier') namespace = specifier.local.name;
           else if (specifier.type === 'ImportDefaultSpecifier') parts.push(`default: ${specifier.local.name}`);
           else {
@@ -70,7 +72,12 @@ export function compileCell(source: string, known: Iterable<string>, sourceURL: 
         break;
       }
       case 'VariableDeclaration':
-        for (const declaration of statement.declarations) for (const name of patternNames(declaration.id)) declared.add(name);
+        for (const declaration of statement.declarations) {
+          for (const name of patternNames(declaration.id)) {
+            declared.add(name);
+            if (statement.kind === 'const') constants.add(name);
+          }
+        }
         break;
       case 'FunctionDeclaration':
       case 'ClassDeclaration':
@@ -97,11 +104,22 @@ export function compileCell(source: string, known: Iterable<string>, sourceURL: 
 
   // Earlier names come in as `let`, so a cell may reassign them; a name this cell declares is its own.
   const inherited = [...new Set(known)].filter((name) => IDENTIFIER.test(name) && !declared.has(name));
-  const shared = [...inherited, ...declared];
-  const prologue = inherited.length ? `let { ${inherited.join(', ')} } = __scope; ` : '';
-  // The cell's names are written back even when it throws (a name still in its temporal dead zone
-  // is skipped). __save is declared in the cell's own scope, so it can see the cell's const and let.
-  const save = shared.map((name) => `try { __scope[${JSON.stringify(name)}] = ${name}; } catch {}`).join(' ');
+  const prologue = inherited.length ? `let { ${inherited.join(', ')} } = __scope; const __read = [${inherited.join(', ')}]; ` : '';
+  // Saving, even when the cell throws (a name still in its temporal dead zone is skipped):
+  // - an earlier name goes back only if this cell reassigned it, so a change made meanwhile by a
+  //   function from an earlier cell is not overwritten with this cell's stale copy;
+  // - a const or import is saved as a value;
+  // - a let, var, function or class is saved as a live accessor to this cell's own variable, so
+  //   functions defined here and later cells see the same variable.
+  // __save is declared in the cell's own scope, so it can see the cell's const and let.
+  const save = [
+    ...inherited.map((name, i) => `if (!Object.is(${name}, __read[${i}])) __scope[${JSON.stringify(name)}] = ${name};`),
+    ...[...declared].map((name) =>
+      constants.has(name)
+        ? `try { Object.defineProperty(__scope, ${JSON.stringify(name)}, { value: ${name}, writable: true, enumerable: true, configurable: true }); } catch {}`
+        : `try { ${name}; Object.defineProperty(__scope, ${JSON.stringify(name)}, { get: () => ${name}, set: (__value) => { ${name} = __value; }, enumerable: true, configurable: true }); } catch {}`,
+    ),
+  ].join(' ');
   // All of this shares line 1 with the cell's first line, so line numbers in errors match the cell's.
   const code =
     `(async function (__scope, __import) { ${prologue}let __save; try { return await (async () => { __save = () => { ${save} }; ${body}\n})(); } finally { __save?.(); } })` +

@@ -95,6 +95,19 @@ describe('a cell', () => {
     expect(withCells).toBeDefined();
   });
 
+  it('loads the editor only when the reader starts editing', async () => {
+    const { page, context } = await open(first);
+    await page.waitForSelector('[data-notebook=ready]');
+    const scripts: string[] = [];
+    page.on('request', (request) => scripts.push(new URL(request.url()).pathname));
+    const loadedBefore = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname));
+    expect(loadedBefore.filter((path) => /editor/.test(path))).toEqual([]);
+    await page.locator('section.cell[data-cell="0"]').getByRole('button', { name: 'Edit' }).click();
+    await page.locator('section.cell[data-cell="0"] .cm-content').waitFor();
+    expect(scripts.filter((path) => /editor/.test(path)).length).toBeGreaterThan(0);
+    await context.close();
+  });
+
   it('shows a new output after the reader edits it and runs it again', async () => {
     const { page, context, errors } = await open(first);
     await page.waitForSelector('[data-notebook=ready]');
