@@ -1,0 +1,136 @@
+// Chapter 4 (non-linearity): runs every cell and checks what the page shows: two linear layers
+// equal one merged layer, a linear model stays near chance on the spirals while the same model
+// with ReLU learns them, the activation values, and that each exercise is solvable.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Figure, Output } from '../../site/notebook/outputs.ts';
+import { proseNumbers, runChapterFile, type RanChapter } from '../support/chapters.ts';
+
+const FILE = '04-non-linearity.mdx';
+
+/** The index of the (only) cell whose source contains `marker`. */
+function cellWith(chapter: RanChapter, marker: string): number {
+  const found = chapter.cells.flatMap((cell, i) => (cell.source.includes(marker) ? [i] : []));
+  if (found.length !== 1) throw new Error(`expected one cell containing ${JSON.stringify(marker)}, found ${found.length}`);
+  return found[0];
+}
+
+function figures(outputs: Output[]): Figure[] {
+  return outputs.flatMap((output) => (output.kind === 'figure' ? [output.figure] : []));
+}
+
+describe('chapter 4: non-linearity', () => {
+  let chapter: RanChapter;
+  beforeAll(async () => {
+    chapter = await runChapterFile(FILE);
+  });
+
+  it('runs every cell without an error', () => {
+    expect(chapter.results.flatMap((result, i) => (result.failed ? [i] : []))).toEqual([]);
+  });
+
+  it("reproduces the book's two-layer outputs, up to float32 rounding", () => {
+    expect(chapter.text(cellWith(chapter, 'const twoLayers'))).toBe(
+      ['0.5031 -1.04185 -2.03875', '0.2434 -2.7332 -5.7633', '-0.99314 1.41254 -0.3565501'].join('\n'),
+    );
+  });
+
+  it('shows one merged layer giving the same outputs as the two layers, to within a millionth', () => {
+    expect(chapter.text(cellWith(chapter, 'const merged'))).toBe(
+      ['0.5031 -1.04185 -2.03875', '0.2434001 -2.7332 -5.7633', '-0.99314 1.41254 -0.3565501', 'largest difference below a millionth: true'].join('\n'),
+    );
+    // The prose's example of a last-digit difference: 0.2434001 merged, 0.2434 through two layers.
+    expect(chapter.text(cellWith(chapter, 'const merged'))).toContain('0.2434001 ');
+    expect(chapter.text(cellWith(chapter, 'const twoLayers'))).toContain('\n0.2434 ');
+  });
+
+  it('describes the spiral data', () => {
+    expect(chapter.text(cellWith(chapter, 'spiralData(100, 3)'))).toBe(
+      '300 points with 2 coordinates each, in classes [0, 1, 2]\n[scatter figure: Three spiral arms, one colour per class]',
+    );
+  });
+
+  it('trains a linear model that stays near chance and draws its decision regions', () => {
+    const i = cellWith(chapter, 'const linearModel');
+    expect(chapter.text(i)).toBe('accuracy: 44.0%\n[scatter figure: Without an activation: straight boundaries]');
+    const [figure] = figures(chapter.results[i].outputs);
+    expect(figure.type === 'scatter' && figure.boundary?.classes.length).toBe(80 * 80);
+  });
+
+  it('shows the trained linear model is one 2 → 3 layer in disguise', () => {
+    expect(chapter.text(cellWith(chapter, 'const single'))).toBe('parameters: 387 versus 9\nsame prediction on 300 of 300 points');
+  });
+
+  it('applies sigmoid, and ReLU as a loop and as a layer, to the same numbers', () => {
+    expect(chapter.text(cellWith(chapter, 'new Sigmoid().forward'))).toBe('0.1192029 0.2689414 0.5 0.7310586 0.8807971');
+    expect(chapter.text(cellWith(chapter, 'const values'))).toBe('[0, 2, 0, 3.3, 0, 1.1, 2.2, 0]\n0 2 0 3.3 0 1.1 2.2 0');
+  });
+
+  it('plots step, sigmoid and ReLU as lines against x from −3 to 3', () => {
+    const [figure] = figures(chapter.results[cellWith(chapter, 'const step')].outputs);
+    if (figure.type !== 'line') throw new Error('expected a line figure');
+    expect(figure.series.map((series) => series.name)).toEqual(['step', 'sigmoid', 'ReLU']);
+    const [step, sigmoid, relu] = figure.series;
+    for (const series of figure.series) {
+      expect(series.x.length).toBe(121);
+      expect([series.x[0], series.x[60], series.x[120]]).toEqual([-3, 0, 3]);
+    }
+    // At x = 0: step is 0, sigmoid 0.5, ReLU 0; at x = 3: step 1, ReLU 3; at x = -3 ReLU is 0.
+    expect([step.y[60], sigmoid.y[60], relu.y[60]]).toEqual([0, 0.5, 0]);
+    expect([step.y[120], relu.y[120], relu.y[0]]).toEqual([1, 3, 0]);
+    expect(sigmoid.y[120]).toBeCloseTo(1 / (1 + Math.exp(-3)), 12);
+  });
+
+  it('bends a line with two ReLU hinges, and gets a straight line without them', () => {
+    expect(chapter.text(cellWith(chapter, 'const hinges'))).toBe(
+      [
+        'x                [-1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 3]',
+        'with ReLU        [0, 0, 0, 0.5, 1, 0.5, 0, -0.5, -1]',
+        'without ReLU     [3, 2.5, 2, 1.5, 1, 0.5, 0, -0.5, -1]',
+      ].join('\n'),
+    );
+  });
+
+  it('trains the same model with ReLU to a much higher accuracy', () => {
+    const i = cellWith(chapter, 'const reluModel');
+    expect(chapter.text(i)).toBe('accuracy: 89.7%\n[scatter figure: With ReLU: boundaries that bend]');
+    const [figure] = figures(chapter.results[i].outputs);
+    expect(figure.type === 'scatter' && figure.boundary !== undefined).toBe(true);
+  });
+
+  it('plots a linear model that levels off and a ReLU model that keeps improving', () => {
+    const [figure] = figures(chapter.results[cellWith(chapter, 'reluHistory.accuracy')].outputs);
+    if (figure.type !== 'line') throw new Error('expected a line figure');
+    const [linear, relu] = figure.series.map((series) => series.y);
+    expect(linear.length).toBe(300);
+    const late = linear.slice(49);
+    expect(Math.max(...late) - Math.min(...late)).toBeLessThan(0.05);
+    expect(relu[299] - relu[49]).toBeGreaterThan(0.2);
+  });
+
+  it('states only numbers that a cell prints or this test checks', () => {
+    const missing = proseNumbers(chapter.body).filter((n) => !chapter.allText.includes(n));
+    expect(missing).toEqual([]);
+  });
+
+  it('leaves the exercises unsolved as written', () => {
+    expect(chapter.allText).toContain('✗ one layer gives the same outputs as three');
+    expect(chapter.allText).toContain('✗ f rises to 1 at x = 1 and is back to 0 from x = 2 on');
+    expect(chapter.allText).toContain('✗ at least 85% of the spiral points classified correctly');
+  });
+
+  it('has exercises that a correct answer solves', async () => {
+    const solved = await runChapterFile(FILE, [
+      ['const W = Matrix.zeros(2, 3); // your weights here', 'const W = matmul(matmul(l1.weights, l2.weights), l3.weights);'],
+      [
+        'const b = Matrix.zeros(1, 3); // your biases here',
+        'const b = add(matmul(add(matmul(l1.biases, l2.weights), l2.biases), l3.weights), l3.biases);',
+      ],
+      ['const thirdWeight = 0; // your weight here', 'const thirdWeight = 1;'],
+      ["new Sigmoid(), new Dense(64, 3, { initializer: 'heNormal' })", "new ReLU(), new Dense(64, 3, { initializer: 'heNormal' })"],
+    ]);
+    expect(solved.results.filter((result) => result.failed)).toEqual([]);
+    expect(solved.allText).toContain('✓ one layer gives the same outputs as three');
+    expect(solved.allText).toContain('[0, 1, 0, 0, 0]\n✓ f rises to 1 at x = 1 and is back to 0 from x = 2 on');
+    expect(solved.allText).toContain('✓ at least 85% of the spiral points classified correctly');
+  });
+});

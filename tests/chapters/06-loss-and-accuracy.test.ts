@@ -1,0 +1,147 @@
+// Chapter 6 (loss and accuracy): runs every cell and checks what the page shows: the book's
+// cross-entropy numbers by loop and by the library, labels and one-hot targets agreeing, log(0)
+// and clipping, accuracy, models that accuracy cannot tell apart, and solvable exercises.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { proseNumbers, runChapterFile, type RanChapter } from '../support/chapters.ts';
+
+const FILE = '06-loss-and-accuracy.mdx';
+
+/** The index of the (only) cell whose source contains `marker`. */
+function cellWith(chapter: RanChapter, marker: string): number {
+  const found = chapter.cells.flatMap((cell, i) => (cell.source.includes(marker) ? [i] : []));
+  if (found.length !== 1) throw new Error(`expected one cell containing ${JSON.stringify(marker)}, found ${found.length}`);
+  return found[0];
+}
+
+describe('chapter 6: loss and accuracy', () => {
+  let chapter: RanChapter;
+  beforeAll(async () => {
+    chapter = await runChapterFile(FILE);
+  });
+
+  it('runs every cell without an error', () => {
+    expect(chapter.results.flatMap((result, i) => (result.failed ? [i] : []))).toEqual([]);
+  });
+
+  it('plots −log(p) for p from 0.01 to 1 and prints a few of its values', () => {
+    const i = cellWith(chapter, 'const ps');
+    expect(chapter.text(i)).toBe(
+      [
+        '[line figure: The loss for each probability p given to the correct class]',
+        'p = 1:     0',
+        'p = 0.9:   0.105360515658',
+        'p = 0.5:   0.69314718056',
+        'p = 0.1:   2.30258509299',
+        'p = 0.01:  4.60517018599',
+      ].join('\n'),
+    );
+    const figure = chapter.results[i].outputs[0];
+    if (figure.kind !== 'figure' || figure.figure.type !== 'line') throw new Error('expected a line figure first');
+    const [series] = figure.figure.series;
+    // Plotted against p itself: 0.01, 0.02, …, 1.
+    expect(series.x).toEqual(Array.from({ length: 100 }, (_, k) => (k + 1) / 100));
+    expect([series.x[0], series.x[49], series.x[99]]).toEqual([0.01, 0.5, 1]);
+    expect(series.y[0]).toBeCloseTo(-Math.log(0.01), 12);
+    expect(series.y[49]).toBeCloseTo(Math.log(2), 12);
+    expect(series.y[99]).toBeCloseTo(0, 12);
+  });
+
+  it('gives the same loss from the full one-hot sum and from −log of the correct probability', () => {
+    expect(chapter.text(cellWith(chapter, 'let sampleLoss'))).toBe('the full sum:      0.356674943939\n−log of p correct: 0.356674943939');
+  });
+
+  it("computes the book's batch losses and their mean with class labels", () => {
+    expect(chapter.text(cellWith(chapter, 'const confidences'))).toBe(
+      [
+        'probability of the correct class: [0.7, 0.5, 0.9]',
+        'loss of each sample:              [0.356674943939, 0.69314718056, 0.105360515658]',
+        'mean loss: 0.385060880052',
+      ].join('\n'),
+    );
+    // The book prints the same values to eight decimals.
+    expect([0.356674943939, 0.69314718056, 0.105360515658, 0.385060880052].map((v) => v.toFixed(8))).toEqual([
+      '0.35667494',
+      '0.69314718',
+      '0.10536052',
+      '0.38506088',
+    ]);
+  });
+
+  it('gets the same losses from the library with labels and with one-hot targets, and shows float32', () => {
+    expect(chapter.text(cellWith(chapter, 'const lossFunction'))).toBe(
+      [
+        '1 0 0',
+        '0 1 0',
+        '0 1 0',
+        'labels:   [0.356674943939, 0.69314718056, 0.105360515658] mean 0.385060880052',
+        'one-hot:  [0.356674943939, 0.69314718056, 0.105360515658] mean 0.385060880052',
+        'float32:  [0.356674960969, 0.69314718056, 0.105360542149]',
+      ].join('\n'),
+    );
+    expect(Math.fround(0.7).toFixed(8)).toBe('0.69999999');
+  });
+
+  it('shows −log(0) is infinite and poisons the mean', () => {
+    expect(chapter.text(cellWith(chapter, 'Math.log(0) ='))).toBe(
+      ['Math.log(0) = -Infinity', '−log(0) = Infinity', 'mean of [0.356674943939, 0.69314718056, Infinity] = Infinity'].join('\n'),
+    );
+  });
+
+  it('clips probabilities to [1e-7, 1 − 1e-7], so the worst loss is about 16.118', () => {
+    expect(chapter.text(cellWith(chapter, 'const extremes'))).toBe(
+      ['−log(1e-7) = 16.118095651', '−log(1 − 1e-7) = 1.00000004947e-7', 'library, p = 0 and p = 1: [16.118095651, 1.00000004947e-7]'].join('\n'),
+    );
+  });
+
+  it("computes the book's accuracy by counting and with accuracy()", () => {
+    expect(chapter.text(cellWith(chapter, 'const accuracyOutputs'))).toBe(
+      ['predicted: [0, 0, 1] targets: [0, 1, 1]', 'by counting: 2 of 3', 'accuracy(): 0.666666666667'].join('\n'),
+    );
+  });
+
+  it('shows models with equal accuracy and very different losses', () => {
+    expect(chapter.text(cellWith(chapter, 'const models'))).toBe(
+      [
+        'sure and right:          accuracy 1.000  loss 0.105',
+        'unsure and right:        accuracy 1.000  loss 0.916',
+        'hedging, one wrong:      accuracy 0.667  loss 0.812',
+        'sure, one badly wrong:   accuracy 0.667  loss 1.549',
+      ].join('\n'),
+    );
+    // "almost nine times higher"
+    expect(-Math.log(0.4) / -Math.log(0.9)).toBeGreaterThan(8.5);
+    expect(-Math.log(0.4) / -Math.log(0.9)).toBeLessThan(9);
+  });
+
+  it('shows the loss responding to a small improvement that accuracy ignores', () => {
+    expect(chapter.text(cellWith(chapter, 'const before'))).toBe(
+      ['before: accuracy 1  loss 0.916290731874', 'after:  accuracy 1  loss 0.798507696218'].join('\n'),
+    );
+  });
+
+  it('states only numbers that a cell prints or this test checks', () => {
+    const missing = proseNumbers(chapter.body).filter((n) => !chapter.allText.includes(n));
+    expect(missing).toEqual([]);
+  });
+
+  it('leaves the exercises unsolved as written', () => {
+    expect(chapter.allText).toContain('✗ the loss of a sample whose correct class got 0.25');
+    expect(chapter.allText).toContain('✗ the smallest p, in hundredths, with a loss below 0.1');
+    expect(chapter.allText).toContain('✗ accuracy 1, loss above 1, rows adding up to 1');
+  });
+
+  it('has exercises that a correct answer solves', async () => {
+    const solved = await runChapterFile(FILE, [
+      ['const answer = 0; // your answer here', 'const answer = -Math.log(0.25);'],
+      ['const p = 0.5; // your probability here', 'const p = 0.91;'],
+      [
+        '  [1, 0, 0],\n  [0, 1, 0],\n  [0, 0, 1],\n',
+        '  [0.35, 0.33, 0.32],\n  [0.33, 0.35, 0.32],\n  [0.32, 0.33, 0.35],\n',
+      ],
+    ]);
+    expect(solved.results.filter((result) => result.failed)).toEqual([]);
+    expect(solved.allText).toContain('✓ the loss of a sample whose correct class got 0.25');
+    expect(solved.allText).toContain('✓ the smallest p, in hundredths, with a loss below 0.1');
+    expect(solved.allText).toContain('✓ accuracy 1, loss above 1, rows adding up to 1');
+  });
+});

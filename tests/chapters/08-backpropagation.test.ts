@@ -1,0 +1,201 @@
+// Chapter 8, backpropagation: runs its cells as the page does and checks the book's numbers
+// (the neuron's 6 and its gradients, the batch example, ReLU, the softmax Jacobian, the combined
+// and separate softmax + cross-entropy gradients), the spiral network's backward pass, the
+// gradient check passing and catching a broken ReLU (printing round-off noise only as a
+// comparison, so every JavaScript engine shows the same text), the exercises, and the prose's numbers.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CategoricalCrossEntropy, Matrix, Softmax, SoftmaxCrossEntropy, formatNumber, matmul, max, map, subtract, transpose } from '../../lib/index.ts';
+import { proseNumbers, runChapterFile, type RanChapter } from '../support/chapters.ts';
+
+const file = '08-backpropagation.mdx';
+
+/** Every number a text shows, as written (e.g. "-1.5", "0.0333333333333", "2e-9"). */
+function printedNumbers(text: string): Set<string> {
+  return new Set(text.match(/-?\d+(?:\.\d+)?(?:e-?\d+)?/g) ?? []);
+}
+
+/** The indexes of the cells whose fence is marked `throws`. */
+function throwingCells(chapter: RanChapter): number[] {
+  const lines = chapter.mdx.split('\n');
+  return chapter.cells.flatMap((cell, i) => (/\bthrows\b/.test(lines[cell.line - 1]) ? [i] : []));
+}
+
+/** The lines of a cell's text, with runs of spaces collapsed to one. */
+function lines(chapter: RanChapter, index: number): string[] {
+  return chapter.text(index).split('\n').map((line) => line.trim().replace(/\s+/g, ' '));
+}
+
+/** The largest relative error a gradient-check line reports, e.g. "layer 0 (Dense) weights  largest relative error 1.3"; 0 for "below 1e-6". */
+function reportedError(line: string): number {
+  const shown = /largest relative error (.+)$/.exec(line)![1];
+  return shown === 'below 1e-6' ? 0 : Number(shown);
+}
+
+/** The cell's printing of a gradient-check error, replaced in one run to see the raw numbers. */
+const errorTextSource = "(error < 1e-6 ? 'below 1e-6' : formatNumber(error, { digits: 2 }))";
+
+let chapter: RanChapter;
+
+beforeAll(async () => {
+  chapter = await runChapterFile(file);
+});
+
+describe('chapter 8, backpropagation', () => {
+  it('runs every cell without an error, and marks none as throwing', () => {
+    expect(chapter.cells).toHaveLength(19);
+    expect(throwingCells(chapter)).toEqual([]);
+    chapter.results.forEach((result, i) => expect(result.failed, `cell ${i + 1}: ${chapter.text(i)}`).toBe(false));
+  });
+
+  it("runs the book's neuron forward to 6 and backward to dw = [1, -2, 3], db = 1, dx = [-3, -1, 2]", () => {
+    expect(lines(chapter, 0)).toEqual(['products: [-3, 2, 6] sum plus bias: 6 ReLU output: 6']);
+    expect(lines(chapter, 1)).toEqual(['dw = [1, -2, 3]', 'db = 1', 'dx = [-3, -1, 2]']);
+  });
+
+  it("takes the book's small step and lowers the output from 6 to 5.985", () => {
+    expect(lines(chapter, 2)).toEqual(['new weights: [-3.001, -0.998, 1.997] new bias: 0.999', 'output before: 6 after: 5.985']);
+  });
+
+  it('gets the same numbers from Dense and ReLU, with dweights as a column', () => {
+    expect(lines(chapter, 3)).toEqual(['forward: 6', 'dweights (a column, like the weights):', '1', '-2', '3', 'dbiases: [1] dinputs: [-3, -1, 2]']);
+    expect(chapter.results[3].outputs[2]).toMatchObject({ kind: 'matrix', shape: '3×1' });
+  });
+
+  it("computes the book's batch example: dinputs, dweights and dbiases", () => {
+    expect(lines(chapter, 4)).toEqual([
+      'dinputs of sample 0 by loops: [0.44, -0.38, -0.07, 1.37]',
+      'dinputs = dvalues · weightsᵀ',
+      '0.44 -0.38 -0.07 1.37',
+      '0.88 -0.76 -0.14 2.74',
+      '1.32 -1.14 -0.21 4.11',
+      'dweights = inputsᵀ · dvalues',
+      '0.5 0.5 0.5',
+      '20.1 20.1 20.1',
+      '10.9 10.9 10.9',
+      '4.1 4.1 4.1',
+      'dbiases = column sums of dvalues',
+      '6 6 6',
+    ]);
+    expect(chapter.results[4].outputs.filter((o) => o.kind === 'matrix').map((o) => (o.kind === 'matrix' ? o.shape : ''))).toEqual(['3×4', '4×3', '1×3']);
+  });
+
+  it('shows that in float32 the batch example prints -0.07000001 and -0.7600001, as the prose says', () => {
+    const dvalues = Matrix.fromRows([[1, 1, 1], [2, 2, 2], [3, 3, 3]]);
+    const weights = transpose(Matrix.fromRows([[0.2, 0.8, -0.5, 1], [0.5, -0.91, 0.26, -0.5], [-0.26, -0.27, 0.17, 0.87]]));
+    const dinputs = matmul(dvalues, transpose(weights));
+    expect(formatNumber(dinputs.get(0, 2), { dtype: 'float32' })).toBe('-0.07000001');
+    expect(formatNumber(dinputs.get(1, 1), { dtype: 'float32' })).toBe('-0.7600001');
+  });
+
+  it("matches Dense.backward's results exactly", () => {
+    expect(lines(chapter, 5)).toEqual(['same dinputs: true', 'same dweights: true', 'same dbiases: true']);
+  });
+
+  it("passes ReLU's gradient only where its input was positive", () => {
+    expect(lines(chapter, 6)).toEqual(['1 2 0 0', '5 0 0 8', '0 10 11 0']);
+  });
+
+  it("builds the softmax Jacobian for [0.7, 0.1, 0.2] and Softmax.backward gives its first column", () => {
+    expect(lines(chapter, 7)).toEqual(['0.21 -0.07 -0.14', '-0.07 0.09 -0.02', '-0.14 -0.02 0.16']);
+    expect(lines(chapter, 8)).toEqual(['softmax output: [0.7, 0.1, 0.2]', '0.21 -0.07 -0.14']);
+  });
+
+  it("computes cross-entropy's gradient −y/ŷ/n for the book's three samples", () => {
+    expect(lines(chapter, 9)).toEqual(['-0.47619047619 0 0', '0 -0.666666666667 0', '0 -0.37037037037 0']);
+  });
+
+  it("gets the book's combined gradient both ways, agreeing to within float64's rounding", () => {
+    const text = lines(chapter, 10);
+    const book = ['-0.1 0.0333333333333 0.0666666666667', '0.0333333333333 -0.166666666667 0.133333333333', '0.00666666666667 -0.0333333333333 0.0266666666667'];
+    expect(text).toEqual(['combined: (ŷ − y) / n', ...book, 'separate: cross-entropy backward, then softmax backward', ...book, 'largest difference below 1e-15: true']);
+    // The same computation here: the difference is a rounding error, far below the 1e-15 printed.
+    const outputs = Matrix.fromRows([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]], { dtype: 'float64' });
+    const softmax = new Softmax();
+    softmax.output = outputs;
+    const separate = softmax.backward(new CategoricalCrossEntropy().backward(outputs, [0, 1, 1]));
+    const difference = max(map(subtract(new SoftmaxCrossEntropy().backward(outputs, [0, 1, 1]), separate), Math.abs));
+    expect(difference).toBeLessThan(1e-16);
+  });
+
+  it('shows the clipped separate path giving a gradient 48.5 times too small for a confidently wrong prediction', () => {
+    expect(lines(chapter, 11)).toEqual([
+      'probabilities: [2.06115361394e-9, 0.999999995878, 2.06115361394e-9]',
+      'combined gradient: [-0.999999997939, 0.999999995878, 2.06115361394e-9]',
+      'separate gradient: [-0.0206115360969, 0.0206115360545, 4.24835422027e-11]',
+      'the separate gradient is 48.5 times too small',
+    ]);
+  });
+
+  it('runs the spiral network forward to a loss near log 3 and backward to a gradient of every shape', () => {
+    const text = lines(chapter, 12);
+    const loss = Number(/^loss: (\S+)/.exec(text[0])![1]);
+    expect(loss).toBeCloseTo(Math.log(3), 3);
+    expect(text.slice(1)).toEqual(['dense1.dweights 2×64', 'dense1.dbiases 1×64', 'dense2.dweights 64×3', 'dense2.dbiases 1×3', 'dense1.dinputs 300×2']);
+    expect(chapter.results[13].outputs[0]).toMatchObject({ kind: 'matrix', shape: '2×64' });
+  });
+
+  it('passes the gradient check with every relative error below 1e-6, printed as that comparison only', () => {
+    expect(lines(chapter, 14)).toEqual([
+      'layer 0 (Dense) weights largest relative error below 1e-6',
+      'layer 0 (Dense) biases largest relative error below 1e-6',
+      'layer 2 (Dense) weights largest relative error below 1e-6',
+      'layer 2 (Dense) biases largest relative error below 1e-6',
+      'the inputs largest relative error below 1e-6',
+    ]);
+  });
+
+  it('has gradient-check errors around 1e-9, as the prose says, when the cell prints them raw', async () => {
+    const raw = await runChapterFile(file, [[errorTextSource, 'String(error)']]);
+    const errors = lines(raw, 14).map(reportedError);
+    expect(errors).toHaveLength(5);
+    for (const error of errors) {
+      expect(error).toBeGreaterThan(1e-11);
+      expect(error).toBeLessThan(1e-8);
+    }
+  });
+
+  it('catches the forgetful ReLU: large errors below it, tiny ones above it', () => {
+    const text = lines(chapter, 15);
+    expect(text).toHaveLength(6);
+    expect(reportedError(text[0])).toBeGreaterThan(1);
+    expect(reportedError(text[1])).toBeGreaterThan(1);
+    expect(text[2]).toBe('layer 2 (Dense) weights largest relative error below 1e-6');
+    expect(text[3]).toBe('layer 2 (Dense) biases largest relative error below 1e-6');
+    expect(reportedError(text[4])).toBeGreaterThan(1);
+    // The worst weight's two gradients have opposite signs.
+    const [, analytic, numeric] = /backward says (\S+), the loss says (\S+)$/.exec(text[5])!.map(Number);
+    expect(Math.sign(analytic)).toBe(-Math.sign(numeric));
+  });
+
+  it('leaves every exercise unsolved as written', () => {
+    for (const i of [16, 17, 18]) {
+      expect(chapter.text(i)).toContain('✗');
+      expect(chapter.text(i)).not.toContain('✓');
+    }
+  });
+
+  it('has exercises that the intended answers solve', async () => {
+    const solved = await runChapterFile(file, [
+      ['const exerciseDweights = [0, 0, 0]; // your answer here', 'const exerciseDweights = [4, 2, -2];'],
+      ['const exerciseDinputs = [0, 0, 0]; // your answer here', 'const exerciseDinputs = [2, 1, -4];'],
+      ['const exerciseGradient = [0, 0, 0]; // your answer here', 'const exerciseGradient = [0.2, 0.5, -0.7];'],
+      [
+        'this.dinputs = dvalues.clone(); // your code here: multiply by the sigmoid\'s derivative',
+        'this.dinputs = multiply(dvalues, map(this.output!, (value) => value * (1 - value)));',
+      ],
+    ]);
+    solved.results.forEach((result, i) => expect(result.failed, `cell ${i + 1}: ${solved.text(i)}`).toBe(false));
+    expect(solved.text(16)).toContain('✓ dweights');
+    expect(solved.text(16)).toContain('✓ dinputs');
+    expect(solved.text(17)).toContain('✓ ŷ − y for one sample');
+    expect(solved.text(18)).toBe("largest relative error: below 1e-6\n✓ gradientCheck accepts your sigmoid's backward");
+  });
+
+  it('states only numbers that a cell prints or this test checks', () => {
+    const printed = printedNumbers(chapter.allText);
+    // The float32 versions of the batch example, checked above.
+    const checkedHere = ['-0.07000001', '-0.7600001'];
+    const unexplained = proseNumbers(chapter.body).filter((n) => !printed.has(n) && !checkedHere.includes(n));
+    expect(unexplained).toEqual([]);
+  });
+});
