@@ -5,21 +5,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dot, formatNumber } from '../../lib/index.ts';
-import { proseNumbers, runChapterFile, type RanChapter } from '../support/chapters.ts';
+import { printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
 
 const file = '01-a-single-neuron.mdx';
 const root = resolve(import.meta.dirname, '../..');
-
-/** Every number a text shows, as written (e.g. "-1.5", "4.800000000000001"). */
-function printedNumbers(text: string): Set<string> {
-  return new Set(text.match(/-?\d+(?:\.\d+)?(?:e-?\d+)?/g) ?? []);
-}
-
-/** The indexes of the cells whose fence is marked `throws`. */
-function throwingCells(chapter: RanChapter): number[] {
-  const lines = chapter.mdx.split('\n');
-  return chapter.cells.flatMap((cell, i) => (/\bthrows\b/.test(lines[cell.line - 1]) ? [i] : []));
-}
 
 let chapter: RanChapter;
 

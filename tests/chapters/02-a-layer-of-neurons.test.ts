@@ -2,20 +2,9 @@
 // sums, the loops, one dot per neuron and the matrix product all give the book's [4.8, 1.21, 2.385],
 // what the dot product's geometry cells show, that every exercise can be solved, and the prose's numbers.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { proseNumbers, runChapterFile, type RanChapter } from '../support/chapters.ts';
+import { printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
 
 const file = '02-a-layer-of-neurons.mdx';
-
-/** Every number a text shows, as written (e.g. "-0.337", "2.385"). */
-function printedNumbers(text: string): Set<string> {
-  return new Set(text.match(/-?\d+(?:\.\d+)?(?:e-?\d+)?/g) ?? []);
-}
-
-/** The indexes of the cells whose fence is marked `throws`. */
-function throwingCells(chapter: RanChapter): number[] {
-  const lines = chapter.mdx.split('\n');
-  return chapter.cells.flatMap((cell, i) => (/\bthrows\b/.test(lines[cell.line - 1]) ? [i] : []));
-}
 
 let chapter: RanChapter;
 

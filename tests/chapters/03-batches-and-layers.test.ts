@@ -7,21 +7,10 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Matrix, addRowVector, formatNumber, matmul, transpose } from '../../lib/index.ts';
 import type { ScatterFigure } from '../../site/notebook/outputs.ts';
-import { proseNumbers, runChapterFile, type RanChapter } from '../support/chapters.ts';
+import { printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
 
 const file = '03-batches-and-layers.mdx';
 const root = resolve(import.meta.dirname, '../..');
-
-/** Every number a text shows, as written (e.g. "0.02599993", "-1.04185"). */
-function printedNumbers(text: string): Set<string> {
-  return new Set(text.match(/-?\d+(?:\.\d+)?(?:e-?\d+)?/g) ?? []);
-}
-
-/** The indexes of the cells whose fence is marked `throws`. */
-function throwingCells(chapter: RanChapter): number[] {
-  const lines = chapter.mdx.split('\n');
-  return chapter.cells.flatMap((cell, i) => (/\bthrows\b/.test(lines[cell.line - 1]) ? [i] : []));
-}
 
 const layer1Table = '4.8 1.21 2.385\n8.9 -1.81 0.2\n1.41 1.051 0.02599993';
 const layer2Table = '0.5031 -1.04185 -2.03875\n0.2434 -2.7332 -5.7633\n-0.99314 1.41254 -0.3565501';

@@ -3,20 +3,9 @@
 // numerical derivatives, partials, gradient descent on a bowl, the chain rule), that every
 // exercise is solvable, and that the prose states only numbers a cell prints.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { proseNumbers, runChapterFile, type RanChapter } from '../support/chapters.ts';
+import { printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
 
 const file = '07-derivatives.mdx';
-
-/** Every number a text shows, as written (e.g. "-1.5", "8.001328", "1.82e-7"). */
-function printedNumbers(text: string): Set<string> {
-  return new Set(text.match(/-?\d+(?:\.\d+)?(?:e-?\d+)?/g) ?? []);
-}
-
-/** The indexes of the cells whose fence is marked `throws`. */
-function throwingCells(chapter: RanChapter): number[] {
-  const lines = chapter.mdx.split('\n');
-  return chapter.cells.flatMap((cell, i) => (/\bthrows\b/.test(lines[cell.line - 1]) ? [i] : []));
-}
 
 /** The lines of a cell's text, with runs of spaces collapsed to one. */
 function lines(chapter: RanChapter, index: number): string[] {

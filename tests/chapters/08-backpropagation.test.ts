@@ -5,20 +5,9 @@
 // comparison, so every JavaScript engine shows the same text), the exercises, and the prose's numbers.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CategoricalCrossEntropy, Matrix, Softmax, SoftmaxCrossEntropy, formatNumber, matmul, max, map, subtract, transpose } from '../../lib/index.ts';
-import { proseNumbers, runChapterFile, type RanChapter } from '../support/chapters.ts';
+import { printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
 
 const file = '08-backpropagation.mdx';
-
-/** Every number a text shows, as written (e.g. "-1.5", "0.0333333333333", "2e-9"). */
-function printedNumbers(text: string): Set<string> {
-  return new Set(text.match(/-?\d+(?:\.\d+)?(?:e-?\d+)?/g) ?? []);
-}
-
-/** The indexes of the cells whose fence is marked `throws`. */
-function throwingCells(chapter: RanChapter): number[] {
-  const lines = chapter.mdx.split('\n');
-  return chapter.cells.flatMap((cell, i) => (/\bthrows\b/.test(lines[cell.line - 1]) ? [i] : []));
-}
 
 /** The lines of a cell's text, with runs of spaces collapsed to one. */
 function lines(chapter: RanChapter, index: number): string[] {

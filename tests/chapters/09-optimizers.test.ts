@@ -4,20 +4,9 @@
 // and table, the exercises, and that the prose states only numbers a cell prints.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../../site/notebook/outputs.ts';
-import { proseNumbers, runChapterFile, type RanChapter } from '../support/chapters.ts';
+import { printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
 
 const file = '09-optimizers.mdx';
-
-/** Every number a text shows, as written (e.g. "-0.1", "0.746", "1.253909e-7"). */
-function printedNumbers(text: string): Set<string> {
-  return new Set(text.match(/-?\d+(?:\.\d+)?(?:e-?\d+)?/g) ?? []);
-}
-
-/** The indexes of the cells whose fence is marked `throws`. */
-function throwingCells(chapter: RanChapter): number[] {
-  const lines = chapter.mdx.split('\n');
-  return chapter.cells.flatMap((cell, i) => (/\bthrows\b/.test(lines[cell.line - 1]) ? [i] : []));
-}
 
 /** The lines of a cell's text, with runs of spaces collapsed to one. */
 function lines(chapter: RanChapter, index: number): string[] {

@@ -51,3 +51,14 @@ export function prose(body: string): string {
 export function proseNumbers(body: string): string[] {
   return [...prose(body).matchAll(/(?<![\w.])−?-?\d+(?:,\d{3})*(?:\.\d+)?%|(?<![\w.])−?-?\d+\.\d+(?![\w.]*\d)/g)].map((m) => m[0].replace('−', '-'));
 }
+
+/** Every number a text shows, as written (e.g. "-1.5", "4.800000000000001", "2e-9"). */
+export function printedNumbers(text: string): Set<string> {
+  return new Set(text.match(/-?\d+(?:\.\d+)?(?:e-?\d+)?/g) ?? []);
+}
+
+/** The indexes of the cells whose fence is marked `throws`. */
+export function throwingCells(chapter: RanChapter): number[] {
+  const lines = chapter.mdx.split('\n');
+  return chapter.cells.flatMap((cell, i) => (/\bthrows\b/.test(lines[cell.line - 1]) ? [i] : []));
+}
