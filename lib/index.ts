@@ -15,3 +15,4 @@ export * from './model.ts';
 export * from './data.ts';
 export * from './gradcheck.ts';
 export * from './serialize.ts';
+export * from './idx.ts';

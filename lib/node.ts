@@ -1,11 +1,14 @@
-// Node-only helpers: saving and loading models as files. Kept out of the core library
-// (import from 'scratchnet/node') so the core runs unchanged in browsers and Web Workers.
-// A `.json` path uses the readable form; any other extension the compact binary form.
-import { readFile, writeFile } from 'node:fs/promises';
+// Node-only helpers: saving and loading models as files, and reading the four official IDX
+// files of MNIST or Fashion-MNIST from a folder. Kept out of the core library (import from
+// 'scratchnet/node') so the core runs unchanged in browsers and Web Workers.
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { labelledImages, readIDX, type LabelledImages } from './idx.ts';
 import { ScratchnetError } from './errors.ts';
 import type { Sequential } from './model.ts';
 import { decodeModel, deserializeModel, encodeModel, loadWeights, serializeModel } from './serialize.ts';
 
+// A `.json` path uses the readable form; any other extension the compact binary form.
 const isJSON = (path: string): boolean => path.toLowerCase().endsWith('.json');
 
 /** Writes a model to `path`: JSON for `.json`, the binary form otherwise. */
@@ -26,13 +29,13 @@ export async function loadWeightsFile(model: Sequential, path: string): Promise<
   withFileName(path, () => loadWeights(model, isJSON(path) ? new TextDecoder().decode(bytes) : bytes));
 }
 
-async function readBytes(path: string): Promise<Uint8Array> {
+async function readBytes(path: string, op = 'loadModel'): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path));
   } catch (error) {
     const code = (error as { code?: string }).code;
     const reason = code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new ScratchnetError('loadModel', `${path}: ${reason}`);
+    throw new ScratchnetError(op, `${path}: ${reason}`);
   }
 }
 
@@ -43,4 +46,43 @@ function withFileName<T>(path: string, load: () => T): T {
     if (error instanceof Error) error.message = `${path}: ${error.message}`;
     throw error;
   }
+}
+
+/** The official file names of an IDX image dataset's training and test halves. */
+export const IDX_FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+/** The path of `name` in `folder`, raw or gzipped, or undefined when neither exists. */
+export async function findIDXFile(folder: string, name: string): Promise<string | undefined> {
+  for (const candidate of [name, `${name}.gz`]) {
+    try {
+      await access(join(folder, candidate));
+      return join(folder, candidate);
+    } catch {
+      // try the next spelling
+    }
+  }
+  return undefined;
+}
+
+/** Reads the official train and test files (raw or .gz) from `folder`; errors name the missing or damaged file. */
+export async function loadIDXDataset(folder: string, classes = 10): Promise<{ train: LabelledImages; test: LabelledImages }> {
+  const paths: Record<keyof typeof IDX_FILES, string> = { trainImages: '', trainLabels: '', testImages: '', testLabels: '' };
+  const missing: string[] = [];
+  for (const [key, name] of Object.entries(IDX_FILES) as Array<[keyof typeof IDX_FILES, string]>) {
+    const path = await findIDXFile(folder, name);
+    if (path) paths[key] = path;
+    else missing.push(name);
+  }
+  if (missing.length) throw new ScratchnetError('loadIDXDataset', `${folder} has no ${missing.join(', ')} (raw or .gz)`);
+  const read = async (path: string) => readIDX(await readBytes(path, 'loadIDXDataset'), path);
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([paths.trainImages, paths.trainLabels, paths.testImages, paths.testLabels].map(read));
+  return {
+    train: labelledImages(trainImages, trainLabels, { images: paths.trainImages, labels: paths.trainLabels }, classes),
+    test: labelledImages(testImages, testLabels, { images: paths.testImages, labels: paths.testLabels }, classes),
+  };
 }
