@@ -55,7 +55,7 @@ export function parseIDX(bytes: Uint8Array, name = 'IDX file'): IDXArray {
     throw new FormatError(op, `${name}: magic number ${hex} is not that of an IDX file of unsigned bytes (0x000008 followed by 1–4 dimensions)${hint}`);
   }
   const headerLength = 4 + 4 * rank;
-  if (bytes.length < headerLength) throw new FormatError(op, `${name}: the file ends inside its header, which needs ${headerLength} bytes`);
+  if (bytes.length < headerLength) throw new FormatError(op, `${name}: the file ends inside its header, which needs ${headerLength} bytes, but the file has ${bytes.length}`);
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
   const size = dims.reduce((total, d) => total * d, 1);
   const expected = headerLength + size;

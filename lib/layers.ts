@@ -12,6 +12,12 @@ export interface ForwardOptions {
   training?: boolean;
 }
 
+/** Options for a backward pass. */
+export interface BackwardOptions {
+  /** Compute dinputs (default true). Training skips it for the first layer, whose inputs are data. */
+  inputGradient?: boolean;
+}
+
 /** Anything with the book's forward/backward contract: a layer or an activation. */
 export interface Layer {
   /** The kind of layer, e.g. 'Dense' or 'ReLU'. */
@@ -19,7 +25,7 @@ export interface Layer {
   /** Computes and keeps `output` from `inputs`. */
   forward(inputs: Matrix, options?: ForwardOptions): Matrix;
   /** Takes the gradient of the loss with respect to `output`, and computes and keeps `dinputs`. */
-  backward(dvalues: Matrix): Matrix;
+  backward(dvalues: Matrix, options?: BackwardOptions): Matrix;
   /** The last forward pass's result. */
   output?: Matrix;
   /** The last backward pass's gradient with respect to the inputs. */
@@ -147,8 +153,11 @@ export class Dense implements Layer {
     return this.output;
   }
 
-  /** Gradients by the chain rule: dweights = inputsᵀ · dvalues, dbiases = Σ dvalues, dinputs = dvalues · weightsᵀ. */
-  backward(dvalues: Matrix): Matrix {
+  /**
+   * Gradients by the chain rule: dweights = inputsᵀ · dvalues, dbiases = Σ dvalues, dinputs = dvalues · weightsᵀ.
+   * With `inputGradient: false` it skips dinputs (a third of the work) and returns an empty (0 × nInputs) matrix.
+   */
+  backward(dvalues: Matrix, options: BackwardOptions = {}): Matrix {
     const inputs = this.inputs;
     if (!inputs) throw new ScratchnetError('Dense.backward', 'call forward(inputs) before backward(dvalues)');
     if (!(dvalues instanceof Matrix) || dvalues.rows !== inputs.rows || dvalues.cols !== this.nOutputs) {
@@ -159,6 +168,10 @@ export class Dense implements Layer {
     this.dbiases = sum(dvalues, 0); // (1 × nOutputs)
     addRegularizationGradient(this.dweights, this._weights, this.weightRegularizerL1, this.weightRegularizerL2);
     addRegularizationGradient(this.dbiases, this._biases, this.biasRegularizerL1, this.biasRegularizerL2);
+    if (options.inputGradient === false) {
+      this.dinputs = undefined;
+      return Matrix.zeros(0, this.nInputs);
+    }
     this.dinputs = matmul(dvalues, this._weights, { transposeB: true }); // (batch × nInputs)
     return this.dinputs;
   }

@@ -7,7 +7,7 @@ import { Matrix } from './matrix.ts';
 import { findNonFinite, gatherRows, sliceRows } from './ops.ts';
 import { Random, defaultRandom } from './random.ts';
 import { Softmax, Sigmoid } from './activations.ts';
-import { isTrainable, type Layer } from './layers.ts';
+import { isTrainable, type BackwardOptions, type Layer } from './layers.ts';
 import { BinaryCrossEntropy, CategoricalCrossEntropy, Loss, SoftmaxCrossEntropy, regularizationLoss } from './losses.ts';
 import { countBinaryCorrect, countCorrect, countWithin, standardDeviation } from './metrics.ts';
 import type { Optimizer } from './optimizers.ts';
@@ -150,8 +150,11 @@ export class Sequential {
     return output;
   }
 
-  /** Backpropagates from the loss through every layer, combining Softmax with cross-entropy when both are used. */
-  backward(output: Matrix, targets: Targets): void {
+  /**
+   * Backpropagates from the loss through every layer, combining Softmax with cross-entropy when both are used.
+   * `inputGradient: false` lets the first layer skip dinputs, which training never needs.
+   */
+  backward(output: Matrix, targets: Targets, options: BackwardOptions = {}): void {
     const loss = this.requireLoss('Sequential.backward');
     const last = this.layers[this.layers.length - 1];
     let dvalues: Matrix;
@@ -164,7 +167,7 @@ export class Sequential {
     } else {
       dvalues = loss.backward(output, targets);
     }
-    for (let i = first; i >= 0; i--) dvalues = this.layers[i].backward(dvalues);
+    for (let i = first; i >= 0; i--) dvalues = this.layers[i].backward(dvalues, i === 0 ? options : {});
   }
 
   /** Trains on (x, y) and returns the per-epoch history. */
@@ -207,7 +210,7 @@ export class Sequential {
             step,
           );
         }
-        this.backward(output, batchY);
+        this.backward(output, batchY, { inputGradient: false });
         optimizer.step(this.layers);
         const correct = scorer.correct(output, batchY);
         lossTotal += batchLoss * indices.length;

@@ -1,13 +1,13 @@
 // Evaluates a saved model on the official test set of MNIST or Fashion-MNIST, reproducing the
 // accuracy that `npm run train` reported. Usage:
 //   npm run evaluate -- --model mnist-model.json --dataset mnist [--data-dir DIR]
-import { argmax } from '../lib/index.ts';
+import { argmax, sliceRows } from '../lib/index.ts';
 import { loadIDXDataset, loadModel } from '../lib/node.ts';
-import { confusionTable, fail, parseOptions } from './cli.ts';
+import { confusionTable, fail, parseOptions, wholeNumber } from './cli.ts';
 import { datasetFolder, datasetInfo } from './datasets.ts';
 
-const USAGE = 'usage: npm run evaluate -- --model FILE --dataset mnist|fashion-mnist [--data-dir DIR]';
-const args = parseOptions({ model: { type: 'string' }, dataset: { type: 'string' }, 'data-dir': { type: 'string' } }, USAGE);
+const USAGE = 'usage: npm run evaluate -- --model FILE --dataset mnist|fashion-mnist [--test-size N] [--data-dir DIR]';
+const args = parseOptions({ model: { type: 'string' }, dataset: { type: 'string' }, 'data-dir': { type: 'string' }, 'test-size': { type: 'string' } }, USAGE);
 if (!args.model) fail(`--model is required\n${USAGE}`);
 const info = (() => {
   try {
@@ -19,7 +19,9 @@ const info = (() => {
 
 const model = await loadModel(args.model).catch((error: Error) => fail(error.message));
 const folder = await datasetFolder(info, args['data-dir']).catch((error: Error) => fail(error.message));
-const { test } = await loadIDXDataset(folder).catch((error: Error) => fail(error.message));
+const loaded = await loadIDXDataset(folder).catch((error: Error) => fail(error.message));
+const testSize = wholeNumber('test-size', args['test-size'], loaded.test.x.rows);
+const test = { x: sliceRows(loaded.test.x, 0, Math.min(testSize, loaded.test.x.rows)), y: loaded.test.y.subarray(0, testSize) };
 const evaluation = (() => {
   try {
     return model.evaluate(test.x, test.y);

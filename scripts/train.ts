@@ -5,13 +5,13 @@
 import { writeFile } from 'node:fs/promises';
 import {
   AdaGrad, Adam, CategoricalCrossEntropy, Dense, Dropout, RMSProp, Random, ReLU, SGD, Sequential, Softmax,
-  TrainingError, argmax, gatherRows, serializeModel, type Layer, type Optimizer,
+  TrainingError, argmax, gatherRows, serializeModel, sliceRows, type Layer, type Optimizer,
 } from '../lib/index.ts';
 import { loadIDXDataset, saveModel } from '../lib/node.ts';
 import { Progress, confusionTable, fail, nonNegative, parseOptions, wholeNumber } from './cli.ts';
 import { datasetFolder, datasetInfo } from './datasets.ts';
 
-const USAGE = 'usage: npm run train -- --dataset mnist|fashion-mnist [--epochs N] [--batch-size N] [--hidden 256,128] [--optimizer adam|sgd|rmsprop|adagrad] [--learning-rate X] [--decay X] [--dropout X] [--seed N] [--validation N] [--data-dir DIR] [--out FILE]';
+const USAGE = 'usage: npm run train -- --dataset mnist|fashion-mnist [--epochs N] [--batch-size N] [--hidden 256,128] [--optimizer adam|sgd|rmsprop|adagrad] [--learning-rate X] [--decay X] [--dropout X] [--seed N] [--validation N] [--train-size N] [--test-size N] [--data-dir DIR] [--out FILE]';
 
 const args = parseOptions(
   {
@@ -25,6 +25,8 @@ const args = parseOptions(
     dropout: { type: 'string' },
     seed: { type: 'string' },
     validation: { type: 'string' },
+    'train-size': { type: 'string' },
+    'test-size': { type: 'string' },
     'data-dir': { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean' },
@@ -75,14 +77,19 @@ function makeOptimizer(): Optimizer {
 
 const folder = await datasetFolder(info, args['data-dir']).catch((error: Error) => fail(error.message));
 console.log(`${info.title} from ${folder}`);
-const { train, test } = await loadIDXDataset(folder).catch((error: Error) => fail(error.message));
+const loaded = await loadIDXDataset(folder).catch((error: Error) => fail(error.message));
+const train = loaded.train;
+// --test-size keeps the first N test images (for quick runs); evaluate takes the same option.
+const testSize = wholeNumber('test-size', args['test-size'], loaded.test.x.rows);
+const test = { x: sliceRows(loaded.test.x, 0, Math.min(testSize, loaded.test.x.rows)), y: loaded.test.y.subarray(0, testSize) };
 if (validationSize >= train.x.rows) fail(`--validation ${validationSize} leaves no training data (the training set has ${train.x.rows} images)`);
 
 // A seeded shuffle picks the validation images, so runs with the same seed are identical.
 const rng = new Random(seed);
 const order = rng.permutation(train.x.rows);
 const validationIndices = order.subarray(0, validationSize);
-const trainIndices = order.subarray(validationSize);
+// --train-size uses only that many of the remaining images (for quick runs).
+const trainIndices = order.subarray(validationSize, validationSize + wholeNumber('train-size', args['train-size'], train.x.rows));
 const pick = (indices: Int32Array) => ({ x: gatherRows(train.x, indices), y: Int32Array.from(indices, (i) => train.y[i]) });
 const trainSet = pick(trainIndices);
 const validationSet = pick(validationIndices);
@@ -135,7 +142,7 @@ console.log(`\nconfusion matrix on the ${test.x.rows} test images (rows: true cl
 console.log(confusionTable(predicted, test.y, info.classes));
 console.log(`\ntest loss: ${evaluation.loss.toFixed(4)}`);
 if (out.toLowerCase().endsWith('.json')) {
-  const metadata = { dataset: info.name, epochs, batchSize, hidden, optimizer: optimizerName, learningRate, decay, dropout, seed, testAccuracy: evaluation.accuracy, trainingSeconds };
+  const metadata = { dataset: info.name, testSize: test.x.rows, epochs, batchSize, hidden, optimizer: optimizerName, learningRate, decay, dropout, seed, testAccuracy: evaluation.accuracy, trainingSeconds };
   await writeFile(out, JSON.stringify({ ...serializeModel(model), metadata }));
 } else {
   await saveModel(model, out);
