@@ -8,6 +8,7 @@ import { defineConfig } from 'astro/config';
 import rehypeKatex from 'rehype-katex';
 import remarkMath from 'remark-math';
 import remarkCells from './site/notebook/remark-cells.ts';
+import datasets from './site/integrations/datasets.ts';
 
 const fromRoot = (path) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -16,7 +17,8 @@ export default defineConfig({
   outDir: './dist/site',
   publicDir: './site/public',
   server: { host: 'localhost' },
-  integrations: [mdx()],
+  // datasets() copies MNIST (and Fashion-MNIST when installed) into the build for the last chapter.
+  integrations: [mdx(), datasets()],
   markdown: {
     // Astro 7's default processor (satteri) runs no remark/rehype plugins, so pick unified;
     // @astrojs/mdx reuses markdown.processor, so .mdx chapters get the same math pipeline.
