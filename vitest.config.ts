@@ -18,7 +18,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'lib', include: ['tests/lib/**/*.test.ts', 'tests/scripts/**/*.test.ts', 'tests/project/**/*.test.ts', 'tests/package/**/*.test.ts', 'tests/chapters/**/*.test.ts', 'tests/notebook/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 240_000 },
+        test: { name: 'lib', include: ['tests/lib/**/*.test.ts', 'tests/scripts/**/*.test.ts', 'tests/project/**/*.test.ts', 'tests/package/**/*.test.ts', 'tests/chapters/**/*.test.ts', 'tests/notebook/**/*.test.ts', 'tests/lab/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 240_000 },
       },
       {
         resolve: { alias },

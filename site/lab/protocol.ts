@@ -1,0 +1,41 @@
+// Messages between the last chapter's training lab and its Worker: load a dataset, train with
+// chosen hyperparameters, pause and resume, and the progress, curves and results coming back.
+
+/** The hyperparameters a reader can set before training. */
+export interface LabSettings {
+  hidden: number[];
+  optimizer: 'adam' | 'sgd' | 'rmsprop';
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  seed: number;
+}
+
+/** Page → Worker. */
+export type LabRequest =
+  | { type: 'load'; dataset: string; files: Record<string, string> }
+  | { type: 'train'; settings: LabSettings }
+  | { type: 'pause' }
+  | { type: 'resume' };
+
+/** What the lab shows at the end of training. */
+export interface LabResults {
+  testAccuracy: number;
+  testLoss: number;
+  /** Rows: true class; columns: predicted class. */
+  confusion: number[][];
+  /** The most confidently wrong test images: pixels, true class, predicted class, confidence. */
+  wrong: Array<{ pixels: number[]; label: number; predicted: number; confidence: number }>;
+  /** The first layer's weights of its first 16 neurons, each as 784 values scaled to [0, 1]. */
+  weights: number[][];
+}
+
+/** Worker → page. */
+export type LabMessage =
+  | { type: 'download'; file: string; received: number; total: number }
+  | { type: 'loaded'; train: number; validation: number; test: number }
+  | { type: 'progress'; epoch: number; epochs: number; step: number; steps: number; loss: number; accuracy: number }
+  | { type: 'epoch'; epoch: number; loss: number; accuracy: number; validationAccuracy: number; seconds: number }
+  | { type: 'paused' }
+  | { type: 'finished'; results: LabResults }
+  | { type: 'error'; message: string };
