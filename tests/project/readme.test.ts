@@ -10,6 +10,11 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
 describe('the README', () => {
+  it.each(['mnist', 'fashion-mnist'])('reports the test accuracy of the shipped %s network', (name) => {
+    const metadata = JSON.parse(readFileSync(join(root, 'site/public/models', `${name}.json`), 'utf8')) as { testAccuracy: number };
+    expect(readme).toContain(`\`npm run train -- --dataset ${name}\` | **test accuracy ${metadata.testAccuracy.toFixed(4)}**`);
+  });
+
   it('starts with the two command lines that set everything up and test it', () => {
     const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## What'));
     expect(quickStart).toContain('npm install && npm start');

@@ -62,3 +62,8 @@ export function throwingCells(chapter: RanChapter): number[] {
   const lines = chapter.mdx.split('\n');
   return chapter.cells.flatMap((cell, i) => (/\bthrows\b/.test(lines[cell.line - 1]) ? [i] : []));
 }
+
+/** A chapter's MDX without its frontmatter, for checking prose in chapters that have no cells. */
+export function readChapterBody(file: string): string {
+  return readChapter(readFileSync(join(root, 'chapters', file), 'utf8')).body;
+}
