@@ -16,3 +16,4 @@ export * from './data.ts';
 export * from './gradcheck.ts';
 export * from './serialize.ts';
 export * from './idx.ts';
+export * from './backend.ts';

@@ -3,6 +3,7 @@
 // Every op checks shapes first and names itself and both shapes when they do not fit.
 import { ScratchnetError, ShapeError } from './errors.ts';
 import { Matrix, type DType } from './matrix.ts';
+import { WASM_MIN_WORK, getBackend, wasmMatmul } from './backend.ts';
 
 /** Formats a shape for error messages, e.g. `(3×4)`. */
 export function shapeOf(m: Matrix): string {
@@ -60,6 +61,12 @@ export function matmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): Matri
   const A = a.data;
   const B = b.data;
   const C = out.data;
+  // Large float32 products go to the WebAssembly kernel (see backend.ts); the loops below are the
+  // readable reference, which tests compare it with.
+  if (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array && n * k * m >= WASM_MIN_WORK && getBackend() === 'wasm') {
+    wasmMatmul(A, B, C, n, k, m, transposeA, transposeB);
+    return out;
+  }
   // Every path adds up in float64 and rounds once when it stores, so the result does not depend
   // on which path ran, and float32 matrices lose as little as possible.
   if (!transposeA && !transposeB) {

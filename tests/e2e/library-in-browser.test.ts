@@ -104,6 +104,6 @@ describe('the library outside Node', () => {
 
   it('logs no console errors and requests nothing but its own files', () => {
     expect(consoleErrors).toEqual([]);
-    expect(server.requests.filter((path) => !/^\/(index\.html|check\.js|worker\.js|lib\/[a-z]+\.js)?$/.test(path))).toEqual([]);
+    expect(server.requests.filter((path) => !/^\/(index\.html|check\.js|worker\.js|lib\/(wasm\/)?[a-z]+\.js)?$/.test(path))).toEqual([]);
   });
 });

@@ -26,3 +26,4 @@ declare class Response {
   constructor(body: ReadableStream<Uint8Array>);
   arrayBuffer(): Promise<ArrayBuffer>;
 }
+declare function atob(data: string): string;
