@@ -1,0 +1,150 @@
+// `npm run bench`: trains the reference configuration (MNIST, 784-128-128-10, ReLU, softmax,
+// Adam lr 0.001, batch 128, float32) for a few epochs with scratchnet's readable (js) and fast
+// (wasm) kernels and, where `python3 -c 'import numpy'` works, with NumPy — all from the same
+// starting weights and batch order — and prints seconds per epoch, samples per second, test
+// accuracy, ratios, and a GEMM microbenchmark in GFLOP/s for the shapes training uses.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  Adam, CategoricalCrossEntropy, Dense, Random, ReLU, Sequential, Softmax, gatherRows, matmul, setBackend, type Backend,
+} from '../lib/index.ts';
+import { loadIDXDataset } from '../lib/node.ts';
+import { parseOptions, wholeNumber } from './cli.ts';
+import { DATASETS, datasetFolder } from './datasets.ts';
+
+const args = parseOptions(
+  { epochs: { type: 'string' }, 'skip-js': { type: 'boolean' }, 'skip-numpy': { type: 'boolean' }, 'skip-tfjs': { type: 'boolean' } },
+  'usage: npm run bench -- [--epochs N] [--skip-js] [--skip-numpy] [--skip-tfjs]',
+);
+const epochs = wholeNumber('epochs', args.epochs, 3);
+const sizes = [784, 128, 128, 10];
+const batchSize = 128;
+const learningRate = 0.001;
+const seed = 1;
+
+const { train, test } = await loadIDXDataset(await datasetFolder(DATASETS.mnist));
+const rng = new Random(seed);
+const initial = sizes.slice(0, -1).map((n, i) => new Dense(n, sizes[i + 1], { initializer: 'heNormal', rng }).weights);
+const orders = Array.from({ length: epochs }, () => rng.permutation(train.x.rows));
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+interface Result {
+  name: string;
+  secondsPerEpoch: number[];
+  testAccuracy: number;
+}
+
+/** Trains the reference network with scratchnet on the shared weights and batch order. */
+function scratchnet(backend: Backend): Result {
+  setBackend(backend);
+  const layers = [];
+  for (let i = 0; i < initial.length; i++) {
+    const dense = new Dense(sizes[i], sizes[i + 1]);
+    dense.weights = initial[i].clone();
+    layers.push(dense, i < initial.length - 1 ? new ReLU() : new Softmax());
+  }
+  const optimizer = new Adam({ learningRate });
+  const model = new Sequential(layers, { loss: new CategoricalCrossEntropy(), optimizer });
+  const times: number[] = [];
+  for (const order of orders) {
+    const started = performance.now();
+    for (let start = 0; start < order.length; start += batchSize) {
+      const indices = order.subarray(start, start + batchSize);
+      const output = model.forward(gatherRows(train.x, indices), { training: true });
+      model.backward(output, Int32Array.from(indices, (i) => train.y[i]), { inputGradient: false });
+      optimizer.step(model.layers);
+    }
+    times.push((performance.now() - started) / 1000);
+    process.stdout.write(`  scratchnet (${backend}) epoch ${times.length}: ${times.at(-1)!.toFixed(2)} s\n`);
+  }
+  const result = { name: `scratchnet (${backend})`, secondsPerEpoch: times, testAccuracy: model.accuracy(test.x, test.y) };
+  setBackend('auto');
+  return result;
+}
+
+// The shared data, starting weights and batch orders, as raw files the NumPy and tfjs runs read.
+const shared = mkdtempSync(join(tmpdir(), 'scratchnet-bench-'));
+process.on('exit', () => rmSync(shared, { recursive: true, force: true }));
+const raw = (data: Float32Array | Int32Array): Uint8Array => new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+writeFileSync(join(shared, 'x.f32'), raw(train.x.data as Float32Array));
+writeFileSync(join(shared, 'y.i32'), raw(train.y));
+writeFileSync(join(shared, 'tx.f32'), raw(test.x.data as Float32Array));
+writeFileSync(join(shared, 'ty.i32'), raw(test.y));
+initial.forEach((w, i) => writeFileSync(join(shared, `w${i}.f32`), raw(w.data as Float32Array)));
+orders.forEach((order, i) => writeFileSync(join(shared, `order${i}.i32`), raw(order)));
+writeFileSync(join(shared, 'spec.json'), JSON.stringify({ train: train.x.rows, test: test.x.rows, sizes, epochs, batchSize, learningRate }));
+
+/** Trains the same network with NumPy, if it is installed. */
+function numpy(): Result | string {
+  if (spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status !== 0) return 'NumPy is not installed (python3 -c "import numpy" failed)';
+  const run = spawnSync('python3', [join(import.meta.dirname, '../bench/numpy_mlp.py'), shared], { encoding: 'utf8' });
+  if (run.status !== 0) return `NumPy run failed: ${run.stderr.trim().split('\n').at(-1)}`;
+  const parsed = JSON.parse(run.stdout) as { secondsPerEpoch: number[]; testAccuracy: number; numpy: string };
+  return { name: `NumPy ${parsed.numpy} (1 thread)`, secondsPerEpoch: parsed.secondsPerEpoch, testAccuracy: parsed.testAccuracy };
+}
+
+/** Trains the same network with tfjs's cpu or wasm backend, for `count` epochs. */
+function tfjs(backend: 'cpu' | 'wasm', count: number): Result | string {
+  const run = spawnSync(process.execPath, [join(import.meta.dirname, '../bench/tfjs-mlp.ts'), shared, backend, String(count)], { encoding: 'utf8' });
+  if (run.status !== 0) return `tfjs ${backend} run failed: ${run.stderr.trim().split('\n').at(-1)}`;
+  const parsed = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { secondsPerEpoch: number[]; testAccuracy: number; version: string };
+  return { name: `tfjs ${parsed.version} ${backend}`, secondsPerEpoch: parsed.secondsPerEpoch, testAccuracy: parsed.testAccuracy };
+}
+
+/** GFLOP/s of one product shape with one backend, best of a few repetitions. */
+function gflops(backend: Backend, n: number, k: number, m: number, options: { transposeA?: boolean; transposeB?: boolean }): number {
+  setBackend(backend);
+  const r = new Random(9);
+  const a = options.transposeA ? r.randn(k, n) : r.randn(n, k);
+  const b = options.transposeB ? r.randn(m, k) : r.randn(k, m);
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    matmul(a, b, options);
+    best = Math.min(best, performance.now() - started);
+  }
+  setBackend('auto');
+  return (2 * n * k * m) / (best / 1000) / 1e9;
+}
+
+console.log(`reference: MNIST, ${sizes.join('-')}, Adam ${learningRate}, batch ${batchSize}, float32, ${epochs} epochs of ${train.x.rows} samples, same start and batch order for every implementation\n`);
+const results: Array<Result | string> = [];
+results.push(scratchnet('wasm'));
+if (!args['skip-js']) results.push(scratchnet('js'));
+if (!args['skip-numpy']) results.push(numpy());
+if (!args['skip-tfjs']) {
+  // tfjs's pure-JS backend takes tens of seconds an epoch, so it runs one epoch (its test accuracy is after that one).
+  results.push(tfjs('wasm', epochs), tfjs('cpu', 1));
+}
+
+console.log('\nimplementation                 s/epoch (median)   samples/s   test accuracy');
+const numpyResult = results.find((r): r is Result => typeof r !== 'string' && r.name.startsWith('NumPy'));
+for (const result of results) {
+  if (typeof result === 'string') {
+    console.log(`(${result})`);
+    continue;
+  }
+  const seconds = median(result.secondsPerEpoch);
+  const ratio = numpyResult ? `  ${(seconds / median(numpyResult.secondsPerEpoch)).toFixed(2)}× NumPy's time` : '';
+  const speedup = typeof results[0] !== 'string' ? seconds / median(results[0].secondsPerEpoch) : 0;
+  const faster = result === results[0] || !speedup ? '' : speedup >= 1 ? `  (scratchnet wasm is ${speedup.toFixed(1)}× faster)` : `  (scratchnet wasm takes ${(1 / speedup).toFixed(2)}× its time)`;
+  console.log(`${result.name.padEnd(30)} ${seconds.toFixed(2).padStart(8)}   ${Math.round(train.x.rows / seconds).toString().padStart(14)}   ${result.testAccuracy.toFixed(4).padStart(13)}${ratio}${faster}`);
+}
+
+console.log('\nGEMM microbenchmark (GFLOP/s, best of 5)');
+const shapes: Array<[string, number, number, number, { transposeA?: boolean; transposeB?: boolean }]> = [
+  ['layer 1 forward   (128×784)·(784×128)', 128, 784, 128, {}],
+  ['layer 1 dweights  (128×784)ᵀ·(128×128)', 784, 128, 128, { transposeA: true }],
+  ['layer 2 forward   (128×128)·(128×128)', 128, 128, 128, {}],
+  ['layer 2 dinputs   (128×128)·(128×128)ᵀ', 128, 128, 128, { transposeB: true }],
+];
+for (const [label, n, k, m, options] of shapes) {
+  console.log(`${label.padEnd(44)} js ${gflops('js', n, k, m, options).toFixed(2).padStart(6)}   wasm ${gflops('wasm', n, k, m, options).toFixed(2).padStart(6)}`);
+}
+const fast = results[0] as Result;
+console.log(
+  `\nbench: scratchnet (wasm) ${median(fast.secondsPerEpoch).toFixed(2)} s/epoch, test accuracy ${fast.testAccuracy.toFixed(4)}` +
+    (numpyResult ? `; NumPy ${median(numpyResult.secondsPerEpoch).toFixed(2)} s/epoch; ratio ${(median(fast.secondsPerEpoch) / median(numpyResult.secondsPerEpoch)).toFixed(2)}× NumPy's time` : ''),
+);
