@@ -172,6 +172,8 @@ describe('a cell', () => {
   it('is stopped by the visible time limit when the reader does not press Stop', async () => {
     const { page, context } = await open(first);
     await page.waitForSelector('[data-notebook=ready]');
+    // The README promises a 30-second limit; the test shortens it to keep the run quick.
+    expect(await page.evaluate(() => (window as unknown as { scratchnet: { notebook: { timeLimitMs: number } } }).scratchnet.notebook.timeLimitMs)).toBe(30_000);
     await page.evaluate(() => {
       (window as unknown as { scratchnet: { notebook: { timeLimitMs: number } } }).scratchnet.notebook.timeLimitMs = 1_000;
     });

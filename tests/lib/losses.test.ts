@@ -234,17 +234,22 @@ describe('BinaryCrossEntropy', () => {
   });
 });
 
-describe('MeanSquaredError', () => {
-  const predictions = () =>
+/** The regression example both MSE and MAE are worked on: errors (y − ŷ) of [[0.5, 0], [−1, −2]]. */
+const regression = {
+  predictions: () =>
     Matrix.fromRows([
       [1, 2],
       [3, 5],
-    ]);
-  const targets = () =>
+    ]),
+  targets: () =>
     Matrix.fromRows([
       [1.5, 2],
       [2, 3],
-    ]);
+    ]),
+};
+
+describe('MeanSquaredError', () => {
+  const { predictions, targets } = regression;
 
   it('gives the mean of (y − ŷ)² over each sample\'s outputs', () => {
     // sample 1: (0.5² + 0²) / 2 = 0.125; sample 2: ((−1)² + (−2)²) / 2 = 2.5; mean 1.3125
@@ -269,16 +274,7 @@ describe('MeanSquaredError', () => {
 });
 
 describe('MeanAbsoluteError', () => {
-  const predictions = () =>
-    Matrix.fromRows([
-      [1, 2],
-      [3, 5],
-    ]);
-  const targets = () =>
-    Matrix.fromRows([
-      [1.5, 2],
-      [2, 3],
-    ]);
+  const { predictions, targets } = regression;
 
   it('gives the mean of |y − ŷ| over each sample\'s outputs', () => {
     // sample 1: (0.5 + 0) / 2 = 0.25; sample 2: (1 + 2) / 2 = 1.5; mean 0.875
