@@ -9,8 +9,26 @@ export type Backend = 'js' | 'wasm';
 /** Products with fewer multiply-adds than this stay in JavaScript, where copying would cost more than it saves. */
 export const WASM_MIN_WORK = 1 << 16;
 
+/** Element-wise work on fewer values than this stays in JavaScript. */
+export const WASM_MIN_ELEMENTS = 1024;
+
 let choice: Backend | 'auto' = 'auto';
-let kernel: { memory: WebAssembly.Memory; gemm: (a: number, b: number, c: number, n: number, k: number, m: number) => void } | null | undefined;
+let kernel:
+  | {
+      memory: WebAssembly.Memory;
+      gemm: (a: number, b: number, c: number, n: number, k: number, m: number, ldc: number) => void;
+      spmm: (start: number, offsets: number, values: number, b: number, c: number, n: number, m: number) => void;
+      nonzeros: (src: number, length: number) => number;
+      csrRows: (src: number, n: number, k: number, rowBytes: number, start: number, offsets: number, values: number) => void;
+      csrColumns: (src: number, k: number, n: number, rowBytes: number, start: number, offsets: number, values: number, next: number) => void;
+      packA: (src: number, n: number, k: number, transposed: number, dst: number) => void;
+      packB: (src: number, k: number, m: number, transposed: number, dst: number) => void;
+      relu: (src: number, dst: number, length: number) => void;
+      reluBackward: (x: number, d: number, dst: number, length: number) => void;
+      adam: (p: number, g: number, m: number, v: number, length: number, rate: number, epsilon: number, beta1: number, beta2: number) => void;
+    }
+  | null
+  | undefined;
 
 /** Chooses the kernels: 'js' (readable, everywhere), 'wasm' (fast, where available) or 'auto'. */
 export function setBackend(backend: Backend | 'auto'): void {
@@ -36,37 +54,122 @@ function loadKernel(): typeof kernel {
   return kernel;
 }
 
+/** Below this share of nonzero values in op(A), the sparse kernel beats the dense one. */
+export const SPARSE_DENSITY = 0.4;
+
 /**
- * C = op(A) · op(B) for float32 data with the WebAssembly kernel, where op transposes when asked.
- * The operands are copied into the module's memory (transposed and padded to whole 4×8 tiles on
- * the way), so a transposed operand costs no more than a plain one.
+ * C = op(A) · op(B) for float32 data with the WebAssembly kernels, where op transposes when asked.
+ * The operands are copied into the module's memory and laid out there the way a kernel reads them
+ * (see gemm.wat), so a transposed operand costs no more than a plain one. A mostly-zero op(A),
+ * such as a batch of MNIST images, goes to the sparse kernel; the rest to the dense one (tests
+ * force one with `kernelChoice`).
  */
-export function wasmMatmul(A: Float32Array, B: Float32Array, C: Float32Array, n: number, k: number, m: number, transposeA: boolean, transposeB: boolean): void {
-  const { memory, gemm } = loadKernel()!;
-  const n4 = Math.ceil(n / 4) * 4;
-  const m8 = Math.ceil(m / 8) * 8;
-  const aBytes = n4 * k * 4;
-  const bBytes = k * m8 * 4;
-  const needed = aBytes + bBytes + n4 * m8 * 4;
-  if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
-  const heap = new Float32Array(memory.buffer);
-  const a = heap.subarray(0, n4 * k);
-  const b = heap.subarray(n4 * k, n4 * k + k * m8);
-  // A as (n4 × k): rows past n are zero.
-  if (transposeA) {
-    for (let p = 0; p < k; p++) for (let i = 0; i < n; i++) a[i * k + p] = A[p * n + i];
+export function wasmMatmul(A: Float32Array, B: Float32Array, C: Float32Array, n: number, k: number, m: number, transposeA: boolean, transposeB: boolean, kernelChoice: 'auto' | 'dense' | 'sparse' = 'auto'): void {
+  const wasm = loadKernel()!;
+  const n4 = (n + 3) & ~3;
+  const m8 = (m + 7) & ~7;
+  // Layout: A as given | B as given | C (n4 × m8) | what the chosen kernel needs
+  const aAt = 0;
+  const bAt = aAt + n * k * 4;
+  const cAt = bAt + k * m * 4;
+  const restAt = cAt + n4 * m8 * 4;
+  new Float32Array(heapOf(wasm, bAt), aAt, n * k).set(A.subarray(0, n * k));
+  const nonzero = wasm.nonzeros(aAt, n * k);
+  if (kernelChoice === 'sparse' || (kernelChoice === 'auto' && nonzero < SPARSE_DENSITY * n * k)) {
+    // CSR of op(A) (start, next, offsets, values) and B's rows padded to m8 columns, unless they already are.
+    const rowsAt = !transposeB && m === m8 ? bAt : restAt;
+    const startAt = rowsAt === bAt ? restAt : restAt + k * m8 * 4;
+    const nextAt = startAt + (n + 1) * 4;
+    const offsetsAt = nextAt + n * 4;
+    const valuesAt = offsetsAt + (nonzero + 1) * 4;
+    const buffer = heapOf(wasm, valuesAt + (nonzero + 1) * 4);
+    new Float32Array(buffer, bAt, k * m).set(B.subarray(0, k * m));
+    if (rowsAt !== bAt) copyRows(new Float32Array(buffer, rowsAt, k * m8), B, k, m, m8, transposeB);
+    if (transposeA) wasm.csrColumns(aAt, k, n, m8 * 4, startAt, offsetsAt, valuesAt, nextAt);
+    else wasm.csrRows(aAt, n, k, m8 * 4, startAt, offsetsAt, valuesAt);
+    wasm.spmm(startAt, offsetsAt, valuesAt, rowsAt, cAt, n, m8);
   } else {
-    a.set(A.subarray(0, n * k));
+    const packedAAt = restAt;
+    const packedBAt = packedAAt + n4 * k * 4;
+    const buffer = heapOf(wasm, packedBAt + k * m8 * 4);
+    new Float32Array(buffer, bAt, k * m).set(B.subarray(0, k * m));
+    // Padding rows and columns must be zero; the packers fill everything else.
+    if (n !== n4) new Float32Array(buffer, packedAAt + (n4 - 4) * k * 4, 4 * k).fill(0);
+    if (m !== m8) new Float32Array(buffer, packedBAt + (m8 - 8) * k * 4, 8 * k).fill(0);
+    wasm.packA(aAt, n, k, transposeA ? 1 : 0, packedAAt);
+    wasm.packB(bAt, k, m, transposeB ? 1 : 0, packedBAt);
+    wasm.gemm(packedAAt, packedBAt, cAt, n4, k, m8, m8 * 4);
   }
-  a.fill(0, n * k);
-  // B as (k × m8): columns past m are zero.
-  for (let p = 0; p < k; p++) {
-    const row = p * m8;
-    if (transposeB) for (let j = 0; j < m; j++) b[row + j] = B[j * k + p];
-    else b.set(B.subarray(p * m, p * m + m), row);
-    b.fill(0, row + m, row + m8);
+  const c = new Float32Array(wasm.memory.buffer, cAt, n * m8);
+  if (m === m8) C.set(c);
+  else for (let i = 0; i < n; i++) C.set(c.subarray(i * m8, i * m8 + m), i * m);
+}
+
+type Kernel = NonNullable<typeof kernel>;
+
+/** Makes the module's memory at least `bytes` long and returns it (growing replaces the buffer). */
+function heapOf(wasm: Kernel, bytes: number): ArrayBuffer {
+  const have = wasm.memory.buffer.byteLength;
+  if (have < bytes) wasm.memory.grow(Math.ceil((bytes - have) / 65536));
+  return wasm.memory.buffer;
+}
+
+/** Writes op(B) as (k × m8) rows, columns past m zero. */
+function copyRows(b: Float32Array, B: Float32Array, k: number, m: number, m8: number, transposeB: boolean): void {
+  if (m !== m8) b.fill(0);
+  if (transposeB) {
+    for (let j = 0; j < m; j++) {
+      const row = j * k;
+      for (let p = 0; p < k; p++) b[p * m8 + j] = B[row + p];
+    }
+  } else {
+    for (let p = 0; p < k; p++) b.set(B.subarray(p * m, p * m + m), p * m8);
   }
-  gemm(0, aBytes, aBytes + bBytes, n4, k, m8);
-  const c = new Float32Array(memory.buffer, aBytes + bBytes, n4 * m8);
-  for (let i = 0; i < n; i++) C.set(c.subarray(i * m8, i * m8 + m), i * m);
+}
+
+/**
+ * One Adam step for float32 parameters with the WebAssembly kernel: 4 values at a time, with the
+ * bias corrections folded into the step size (lr·√(1−β₂ᵗ)/(1−β₁ᵗ)) and epsilon (ε·√(1−β₂ᵗ)).
+ * The same update as the readable loop up to float32 rounding. Updates param, m and v in place.
+ */
+export function wasmAdam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, options: { rate: number; epsilon: number; beta1: number; beta2: number }): void {
+  const wasm = loadKernel()!;
+  // Zero padding stays zero: 0 / (0 + ε̂) = 0.
+  const [p, g, mView, vView] = stage(wasm, [param, grad, m, v], 0);
+  wasm.adam(p.byteOffset, g.byteOffset, mView.byteOffset, vView.byteOffset, p.length, options.rate, options.epsilon, options.beta1, options.beta2);
+  param.set(p.subarray(0, param.length));
+  m.set(mView.subarray(0, m.length));
+  v.set(vView.subarray(0, v.length));
+}
+
+/** Copies each array into the module's memory one after another, padded to whole groups of 4, and returns the views. */
+function stage(wasm: Kernel, arrays: Float32Array[], extra: number): Float32Array[] {
+  const length = (arrays[0].length + 3) & ~3;
+  const buffer = heapOf(wasm, (arrays.length + extra) * length * 4);
+  const views = [];
+  for (let index = 0; index < arrays.length + extra; index++) {
+    const view = new Float32Array(buffer, index * length * 4, length);
+    if (index < arrays.length) {
+      view.set(arrays[index]);
+      if (length !== arrays[index].length) view.fill(0, arrays[index].length);
+    }
+    views.push(view);
+  }
+  return views;
+}
+
+/** ReLU with the WebAssembly kernel: y = max(x, 0), 4 values at a time. */
+export function wasmRelu(x: Float32Array, y: Float32Array): void {
+  const wasm = loadKernel()!;
+  const [, out] = stage(wasm, [x], 1);
+  wasm.relu(0, out.byteOffset, out.length);
+  y.set(out.subarray(0, y.length));
+}
+
+/** ReLU's backward pass with the WebAssembly kernel: dx = d where x > 0, else 0. */
+export function wasmReluBackward(x: Float32Array, d: Float32Array, dx: Float32Array): void {
+  const wasm = loadKernel()!;
+  const [, dView, out] = stage(wasm, [x, d], 1);
+  wasm.reluBackward(0, dView.byteOffset, out.byteOffset, out.length);
+  dx.set(out.subarray(0, dx.length));
 }
