@@ -10,10 +10,12 @@ import { visit } from 'unist-util-visit';
 import type { Code, Root } from 'mdast';
 import { NotebookSession, type CellResult } from './runtime.ts';
 
-/** One cell: its source and the line of the MDX file its fence opens on. */
+/** One cell: its source, the line of the MDX file its fence opens on, and whether it prints timings. */
 export interface Cell {
   source: string;
   line: number;
+  /** Marked `ts cell timed`: its numbers depend on the machine, so only its words are compared. */
+  timed: boolean;
 }
 
 /** A chapter's frontmatter fields that the notebook uses, and its cells. */
@@ -30,6 +32,16 @@ export function isCell(node: Code): boolean {
   return (node.lang === 'ts' || node.lang === 'typescript') && /(^|\s)cell(\s|$)/.test(node.meta ?? '');
 }
 
+/** True for a cell marked `timed`: it measures speed, so its numbers differ from run to run. */
+export function isTimed(node: Code): boolean {
+  return /(^|\s)timed(\s|$)/.test(node.meta ?? '');
+}
+
+/** A timed cell's output with every number replaced by #, for comparing runs on different machines. */
+export function withoutNumbers(text: string): string {
+  return text.replace(/\d+(?:[.,]\d+)*/g, '#');
+}
+
 /** Splits off the YAML frontmatter and finds the cells, in order. */
 export function readChapter(mdx: string): ChapterCells {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(mdx);
@@ -39,7 +51,7 @@ export function readChapter(mdx: string): ChapterCells {
   const tree = unified().use(remarkParse).use(remarkMath).use(remarkMdx).parse(body) as Root;
   const cells: Cell[] = [];
   visit(tree, 'code', (node: Code) => {
-    if (isCell(node)) cells.push({ source: node.value, line: (node.position?.start.line ?? 0) + offset });
+    if (isCell(node)) cells.push({ source: node.value, line: (node.position?.start.line ?? 0) + offset, timed: isTimed(node) });
   });
   return { title: frontmatter.title ?? '', seed: frontmatter.seed ?? 0, cells, body };
 }

@@ -4,7 +4,7 @@
 import type { Code, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import { load } from 'js-yaml';
-import { isCell } from './chapter.ts';
+import { isCell, isTimed } from './chapter.ts';
 import { outputText } from './outputs.ts';
 import { renderOutputs, h } from './render.ts';
 import { NotebookSession } from './runtime.ts';
@@ -36,6 +36,7 @@ export default function remarkCells() {
     for (const [index, { node, parent, position }] of cells.entries()) {
       const result = await session.run(node.value, index);
       const throws = /(^|\s)throws(\s|$)/.test(node.meta ?? '');
+      const timed = isTimed(node);
       if (result.failed !== throws) {
         const where = `${file.path ?? 'chapter'}: cell ${index + 1} (line ${node.position?.start.line ?? '?'})`;
         const last = result.outputs[result.outputs.length - 1];
@@ -46,7 +47,7 @@ export default function remarkCells() {
         type: 'notebookCell',
         data: {
           hName: 'section',
-          hProperties: { class: 'cell', 'data-cell': String(index), 'data-throws': String(throws), 'aria-label': label },
+          hProperties: { class: 'cell', 'data-cell': String(index), 'data-throws': String(throws), ...(timed ? { 'data-timed': 'true' } : {}), 'aria-label': label },
         },
         children: [
           {
@@ -57,6 +58,7 @@ export default function remarkCells() {
               hChildren: [
                 h('span', { class: 'cell-label' }, [`[${index + 1}]`]),
                 h('span', { class: 'cell-status', 'aria-live': 'polite' }, [`ran at build · ${Math.max(1, Math.round(result.milliseconds))} ms`]),
+                ...(timed ? [h('span', { class: 'cell-note' }, ['timings from the machine that built this page: press Run for yours'])] : []),
               ],
             },
           },

@@ -38,7 +38,14 @@ async function open(path: string, options: { width?: number; dark?: boolean } = 
   return { page, context, errors, hosts };
 }
 
-const outputs = (page: Page): Promise<string[]> => page.$$eval('.cell-output', (nodes) => nodes.map((node) => node.textContent ?? ''));
+// A timed cell (data-timed) measures speed, so only its words are compared, with numbers as #.
+const outputs = (page: Page): Promise<string[]> =>
+  page.$$eval('section.cell', (sections) =>
+    sections.map((section) => {
+      const text = section.querySelector('.cell-output')?.textContent ?? '';
+      return (section as HTMLElement).dataset.timed === 'true' ? text.replace(/\d+(?:[.,]\d+)*/g, '#') : text;
+    }),
+  );
 const idle = (page: Page, timeout = 60_000): Promise<unknown> =>
   page.waitForFunction(() => document.querySelector<HTMLElement>('[data-chapter-seed]')?.dataset.running === undefined, undefined, { timeout });
 

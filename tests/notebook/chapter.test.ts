@@ -3,7 +3,7 @@
 // isCell tells cells from plain code; runChapter runs them in one session with the chapter's seed.
 import type { Code } from 'mdast';
 import { describe, expect, it } from 'vitest';
-import { isCell, readChapter, runChapter } from '../../site/notebook/chapter.ts';
+import { isCell, readChapter, runChapter, withoutNumbers } from '../../site/notebook/chapter.ts';
 import { outputText } from '../../site/notebook/outputs.ts';
 import { NotebookSession } from '../../site/notebook/runtime.ts';
 
@@ -43,7 +43,7 @@ const lines = [
   'print(layer.weights.shapeText);', //                       30
   FENCE, //                                                   31
   '', //                                                      32
-  `${FENCE}ts cell throws`, //                                33
+  `${FENCE}ts cell throws timed`, //                          33
   "throw new Error('on purpose');", //                        34
   FENCE, //                                                   35
   '', //                                                      36
@@ -59,10 +59,14 @@ describe('readChapter', () => {
 
   it('finds exactly the cells, with their source and the MDX line of their opening fence', () => {
     expect(readChapter(mdx).cells).toEqual([
-      { source: 'const layer = new Dense(2, 3);\nlayer.weights', line: 18 },
-      { source: 'print(layer.weights.shapeText);', line: 29 },
-      { source: "throw new Error('on purpose');", line: 33 },
+      { source: 'const layer = new Dense(2, 3);\nlayer.weights', line: 18, timed: false },
+      { source: 'print(layer.weights.shapeText);', line: 29, timed: false },
+      { source: "throw new Error('on purpose');", line: 33, timed: true },
     ]);
+  });
+
+  it('replaces every number in a timed cell\'s output with #, keeping the words', () => {
+    expect(withoutNumbers('along the rows: 26.1 ms (1.8× slower), 58,303 samples/s')).toBe('along the rows: # ms (#× slower), # samples/s');
   });
 
   it('gives lines that point at the opening fences in the file', () => {
@@ -88,7 +92,7 @@ describe('readChapter', () => {
 
   it('finds a cell inside a JSX element', () => {
     const nested = ['---', 'seed: 1', '---', '<Aside>', '', `${FENCE}ts cell`, '1 + 1', FENCE, '', '</Aside>', ''].join('\n');
-    expect(readChapter(nested).cells).toEqual([{ source: '1 + 1', line: 6 }]);
+    expect(readChapter(nested).cells).toEqual([{ source: '1 + 1', line: 6, timed: false }]);
   });
 
   it('does not take a cell fence shown inside a longer fence for a cell', () => {

@@ -80,7 +80,7 @@ const chapter = [
   "print('shape', layer.weights.shapeText);", //  19
   FENCE, //                                       20
   '', //                                          21
-  `${FENCE}ts cell throws`, //                    22
+  `${FENCE}ts cell throws timed`, //              22
   "throw new RangeError('meant to fail');", //    23
   FENCE, //                                       24
   '', //                                          25
@@ -101,6 +101,10 @@ describe('remarkCells replaces each cell with a section', () => {
     for (const cell of cells) expect(cell.data.hName).toBe('section');
     expect(cells.map((c) => c.data.hProperties['data-cell'])).toEqual(['0', '1', '2']);
     expect(cells.map((c) => c.data.hProperties['data-throws'])).toEqual(['false', 'false', 'true']);
+    // A timed cell is marked, and its toolbar says the numbers are the build machine's.
+    expect(cells.map((c) => c.data.hProperties['data-timed'])).toEqual([undefined, undefined, 'true']);
+    expect(JSON.stringify(cells[2])).toContain('timings from the machine that built this page');
+    expect(JSON.stringify(cells[0])).not.toContain('timings from the machine');
     expect(cells.map((c) => c.data.hProperties['aria-label'])).toEqual(['Cell 1', 'Cell 2', 'Cell 3']);
     expect(cells.every((c) => c.data.hProperties.class === 'cell')).toBe(true);
     // The plain ```ts block stays a code node where it was.
