@@ -68,12 +68,12 @@ export function wasmMatmul(A: Float32Array, B: Float32Array, C: Float32Array, n:
   const wasm = loadKernel()!;
   const n4 = (n + 3) & ~3;
   const m8 = (m + 7) & ~7;
-  // Layout: A as given | B as given | C (n4 × m8) | what the chosen kernel needs
+  // Layout: A as given | B as given | C (n4 × m8) | what the chosen kernel needs. Offsets are in bytes.
   const aAt = 0;
   const bAt = aAt + n * k * 4;
   const cAt = bAt + k * m * 4;
   const restAt = cAt + n4 * m8 * 4;
-  new Float32Array(heapOf(wasm, bAt), aAt, n * k).set(A.subarray(0, n * k));
+  heapOf(wasm, bAt).set(A, aAt >> 2);
   const nonzero = wasm.nonzeros(aAt, n * k);
   if (kernelChoice === 'sparse' || (kernelChoice === 'auto' && nonzero < SPARSE_DENSITY * n * k)) {
     // CSR of op(A) (start, next, offsets, values) and B's rows padded to m8 columns, unless they already are.
@@ -82,36 +82,44 @@ export function wasmMatmul(A: Float32Array, B: Float32Array, C: Float32Array, n:
     const nextAt = startAt + (n + 1) * 4;
     const offsetsAt = nextAt + n * 4;
     const valuesAt = offsetsAt + (nonzero + 1) * 4;
-    const buffer = heapOf(wasm, valuesAt + (nonzero + 1) * 4);
-    new Float32Array(buffer, bAt, k * m).set(B.subarray(0, k * m));
-    if (rowsAt !== bAt) copyRows(new Float32Array(buffer, rowsAt, k * m8), B, k, m, m8, transposeB);
+    const heap = heapOf(wasm, valuesAt + (nonzero + 1) * 4);
+    if (rowsAt === bAt) heap.set(B, bAt >> 2);
+    else copyRows(heap.subarray(rowsAt >> 2, (rowsAt >> 2) + k * m8), B, k, m, m8, transposeB);
     if (transposeA) wasm.csrColumns(aAt, k, n, m8 * 4, startAt, offsetsAt, valuesAt, nextAt);
     else wasm.csrRows(aAt, n, k, m8 * 4, startAt, offsetsAt, valuesAt);
     wasm.spmm(startAt, offsetsAt, valuesAt, rowsAt, cAt, n, m8);
   } else {
     const packedAAt = restAt;
     const packedBAt = packedAAt + n4 * k * 4;
-    const buffer = heapOf(wasm, packedBAt + k * m8 * 4);
-    new Float32Array(buffer, bAt, k * m).set(B.subarray(0, k * m));
+    const heap = heapOf(wasm, packedBAt + k * m8 * 4);
+    heap.set(B, bAt >> 2);
     // Padding rows and columns must be zero; the packers fill everything else.
-    if (n !== n4) new Float32Array(buffer, packedAAt + (n4 - 4) * k * 4, 4 * k).fill(0);
-    if (m !== m8) new Float32Array(buffer, packedBAt + (m8 - 8) * k * 4, 8 * k).fill(0);
+    if (n !== n4) heap.fill(0, (packedAAt >> 2) + (n4 - 4) * k, (packedAAt >> 2) + n4 * k);
+    if (m !== m8) heap.fill(0, (packedBAt >> 2) + (m8 - 8) * k, (packedBAt >> 2) + m8 * k);
     wasm.packA(aAt, n, k, transposeA ? 1 : 0, packedAAt);
     wasm.packB(bAt, k, m, transposeB ? 1 : 0, packedBAt);
     wasm.gemm(packedAAt, packedBAt, cAt, n4, k, m8, m8 * 4);
   }
-  const c = new Float32Array(wasm.memory.buffer, cAt, n * m8);
-  if (m === m8) C.set(c);
-  else for (let i = 0; i < n; i++) C.set(c.subarray(i * m8, i * m8 + m), i * m);
+  const heap = heapOf(wasm, 0);
+  const c = cAt >> 2;
+  if (m === m8) C.set(heap.subarray(c, c + n * m));
+  else for (let i = 0; i < n; i++) C.set(heap.subarray(c + i * m8, c + i * m8 + m), i * m);
 }
 
 type Kernel = NonNullable<typeof kernel>;
 
-/** Makes the module's memory at least `bytes` long and returns it (growing replaces the buffer). */
-function heapOf(wasm: Kernel, bytes: number): ArrayBuffer {
+let heapView: Float32Array | undefined;
+
+/**
+ * Makes the module's memory at least `bytes` long and returns a float view of all of it. The view
+ * is made again only when the memory grows (growing replaces the buffer), not on every call:
+ * creating typed-array views is one of the dearer things a browser does.
+ */
+function heapOf(wasm: Kernel, bytes: number): Float32Array {
   const have = wasm.memory.buffer.byteLength;
   if (have < bytes) wasm.memory.grow(Math.ceil((bytes - have) / 65536));
-  return wasm.memory.buffer;
+  if (heapView?.buffer !== wasm.memory.buffer) heapView = new Float32Array(wasm.memory.buffer);
+  return heapView;
 }
 
 /** Writes op(B) as (k × m8) rows, columns past m zero. */
@@ -135,41 +143,45 @@ function copyRows(b: Float32Array, B: Float32Array, k: number, m: number, m8: nu
 export function wasmAdam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, options: { rate: number; epsilon: number; beta1: number; beta2: number }): void {
   const wasm = loadKernel()!;
   // Zero padding stays zero: 0 / (0 + ε̂) = 0.
-  const [p, g, mView, vView] = stage(wasm, [param, grad, m, v], 0);
-  wasm.adam(p.byteOffset, g.byteOffset, mView.byteOffset, vView.byteOffset, p.length, options.rate, options.epsilon, options.beta1, options.beta2);
-  param.set(p.subarray(0, param.length));
-  m.set(mView.subarray(0, m.length));
-  v.set(vView.subarray(0, v.length));
+  const [p, g, mAt, vAt, length] = stage(wasm, [param, grad, m, v], 0);
+  wasm.adam(p, g, mAt, vAt, length, options.rate, options.epsilon, options.beta1, options.beta2);
+  const heap = heapOf(wasm, 0);
+  param.set(heap.subarray(p >> 2, (p >> 2) + param.length));
+  m.set(heap.subarray(mAt >> 2, (mAt >> 2) + m.length));
+  v.set(heap.subarray(vAt >> 2, (vAt >> 2) + v.length));
 }
 
-/** Copies each array into the module's memory one after another, padded to whole groups of 4, and returns the views. */
-function stage(wasm: Kernel, arrays: Float32Array[], extra: number): Float32Array[] {
+/**
+ * Copies each array into the module's memory one after another, each padded with zeros to a whole
+ * number of groups of 4, with room for `extra` more; returns their byte offsets, then the padded length.
+ */
+function stage(wasm: Kernel, arrays: Float32Array[], extra: number): number[] {
   const length = (arrays[0].length + 3) & ~3;
-  const buffer = heapOf(wasm, (arrays.length + extra) * length * 4);
-  const views = [];
+  const heap = heapOf(wasm, (arrays.length + extra) * length * 4);
+  const offsets = [];
   for (let index = 0; index < arrays.length + extra; index++) {
-    const view = new Float32Array(buffer, index * length * 4, length);
+    const at = index * length;
     if (index < arrays.length) {
-      view.set(arrays[index]);
-      if (length !== arrays[index].length) view.fill(0, arrays[index].length);
+      heap.set(arrays[index], at);
+      if (length !== arrays[index].length) heap.fill(0, at + arrays[index].length, at + length);
     }
-    views.push(view);
+    offsets.push(at * 4);
   }
-  return views;
+  return [...offsets, length];
 }
 
 /** ReLU with the WebAssembly kernel: y = max(x, 0), 4 values at a time. */
 export function wasmRelu(x: Float32Array, y: Float32Array): void {
   const wasm = loadKernel()!;
-  const [, out] = stage(wasm, [x], 1);
-  wasm.relu(0, out.byteOffset, out.length);
-  y.set(out.subarray(0, y.length));
+  const [xAt, yAt, length] = stage(wasm, [x], 1);
+  wasm.relu(xAt, yAt, length);
+  y.set(heapOf(wasm, 0).subarray(yAt >> 2, (yAt >> 2) + y.length));
 }
 
 /** ReLU's backward pass with the WebAssembly kernel: dx = d where x > 0, else 0. */
 export function wasmReluBackward(x: Float32Array, d: Float32Array, dx: Float32Array): void {
   const wasm = loadKernel()!;
-  const [, dView, out] = stage(wasm, [x, d], 1);
-  wasm.reluBackward(0, dView.byteOffset, out.byteOffset, out.length);
-  dx.set(out.subarray(0, dx.length));
+  const [xAt, dAt, dxAt, length] = stage(wasm, [x, d], 1);
+  wasm.reluBackward(xAt, dAt, dxAt, length);
+  dx.set(heapOf(wasm, 0).subarray(dxAt >> 2, (dxAt >> 2) + dx.length));
 }

@@ -1,16 +1,13 @@
 // Chapter 3, batches and layers: runs its cells as the page does and checks the book's batch
 // through one layer and two (with float32's 0.02599993 and -0.3565501, float64's 0.026, and that
 // float32 storage of the inputs, not the sums, explains them), the shape error the prose reads, Dense reproducing the tables, the seeded spiral and first weights,
-// that the quoted library code is the library's, every exercise, and the prose's numbers.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// that the library code it quotes comes from lib/layers.ts itself, every exercise, and the prose's numbers.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Matrix, addRowVector, formatNumber, matmul, transpose } from '../../lib/index.ts';
 import type { ScatterFigure } from '../../site/notebook/outputs.ts';
-import { printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
+import { printedNumbers, proseNumbers, type RanChapter, runChapterFile, quotes, throwingCells } from '../support/chapters.ts';
 
 const file = '03-batches-and-layers.mdx';
-const root = resolve(import.meta.dirname, '../..');
 
 const layer1Table = '4.8 1.21 2.385\n8.9 -1.81 0.2\n1.41 1.051 0.02599993';
 const layer2Table = '0.5031 -1.04185 -2.03875\n0.2434 -2.7332 -5.7633\n-0.99314 1.41254 -0.3565501';
@@ -131,13 +128,14 @@ describe('chapter 3, batches and layers', () => {
     expect(chapter.text(12)).toBe('true');
   });
 
-  it('quotes Dense.forward and the random initializer exactly as lib/layers.ts has them', () => {
-    const plain = [...chapter.body.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1]);
-    expect(plain).toHaveLength(2);
-    expect(plain[0]).toContain('forward(inputs: Matrix): Matrix {');
-    expect(plain[1]).toContain('0.01 * rng.gaussian()');
-    const layers = readFileSync(resolve(root, 'lib/layers.ts'), 'utf8');
-    for (const block of plain) expect(layers).toContain(block);
+  it('quotes Dense.forward and the random initializer from lib/layers.ts itself, not a pasted copy', () => {
+    expect([...chapter.body.matchAll(/^```ts\n/gm)]).toHaveLength(0);
+    const quoted = quotes(chapter.body);
+    expect(quoted.map((quote) => [quote.file, quote.imported])).toEqual([['lib/layers.ts', 'lib/layers.ts'], ['lib/layers.ts', 'lib/layers.ts']]);
+    expect(quoted[0].text.split('\n')[1]).toBe('forward(inputs: Matrix): Matrix {');
+    expect(quoted[0].text).toContain('this.output = addRowVector(matmul(inputs, this._weights), this._biases);');
+    expect(quoted[0].text.split('\n').at(-1)).toBe('}');
+    expect(quoted[1].text).toBe('for (let i = 0; i < weights.size; i++) weights.data[i] = 0.01 * rng.gaussian();');
   });
 
   it('leaves every exercise unsolved as written', () => {

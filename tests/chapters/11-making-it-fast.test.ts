@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SPARSE_DENSITY } from '../../lib/backend.ts';
 import { loadIDXDataset } from '../../lib/node.ts';
 import { DATASETS, datasetFolder } from '../../scripts/datasets.ts';
-import { printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
+import { printedNumbers, proseNumbers, quotes, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
 
 const file = '11-making-it-fast.mdx';
 const root = resolve(import.meta.dirname, '../..');
@@ -92,6 +92,17 @@ describe('chapter 11, making it fast', () => {
     const fast = speedRow('scratchnet, WebAssembly SIMD');
     const readable = speedRow('scratchnet, readable TypeScript');
     expect(chapter.cells[7].source).toContain(`const reference = { readable: ${readable.samples}, fast: ${fast.samples} };`);
+  });
+
+  it('quotes one step of the WebAssembly kernel and the dispatch in matmul from the real files', () => {
+    const [step, dispatch] = quotes(chapter.body);
+    expect(step.imported).toBe('lib/wasm/gemm.wat');
+    const instructions = step.text.split('\n');
+    expect(instructions).toHaveLength(14); // 2 loads of B, then 4 × (splat, 2 multiply-adds)
+    expect(instructions.filter((line) => line.includes('v128.load32_splat'))).toHaveLength(4);
+    expect(instructions.filter((line) => line.includes('f32x4.mul'))).toHaveLength(8);
+    expect(dispatch.imported).toBe('lib/ops.ts');
+    expect(dispatch.text).toContain('wasmMatmul(A, B, C, n, k, m, transposeA, transposeB);');
   });
 
   it('leaves every exercise unsolved as written', () => {

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { readChapter, type ChapterCells } from '../../site/notebook/chapter.ts';
 import { NotebookSession, type CellResult } from '../../site/notebook/runtime.ts';
 import { outputText } from '../../site/notebook/outputs.ts';
+import { excerpt } from '../../site/notebook/excerpt.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -66,4 +67,24 @@ export function throwingCells(chapter: RanChapter): number[] {
 /** A chapter's MDX without its frontmatter, for checking prose in chapters that have no cells. */
 export function readChapterBody(file: string): string {
   return readChapter(readFileSync(join(root, 'chapters', file), 'utf8')).body;
+}
+
+/** One <Source> quote in a chapter: the file it names, the file it imports, and the lines it shows. */
+export interface Quote {
+  file: string;
+  imported: string;
+  text: string;
+}
+
+/** Every <Source code={name} from="…" to="…" … file="…" /> in a chapter body, cut from the file its `?raw` import reads. */
+export function quotes(body: string): Quote[] {
+  const imports = new Map([...body.matchAll(/^import (\w+) from '\.\.\/(.+?)\?raw';$/gm)].map((m) => [m[1], m[2]]));
+  return [...body.matchAll(/<Source ([^>]*)\/>/g)].map((match) => {
+    const attribute = (name: string): string | undefined => new RegExp(`${name}=(?:"([^"]*)"|\\{([^}]*)\\})`).exec(match[1])?.slice(1).find((v) => v !== undefined);
+    const imported = imports.get(attribute('code') ?? '');
+    if (!imported) throw new Error(`quotes: <Source ${match[1]}/> uses a file the chapter does not import with ?raw`);
+    const file = attribute('file')!;
+    const { text } = excerpt(readFileSync(join(root, imported), 'utf8'), attribute('from')!, attribute('to')!, file, Number(attribute('after') ?? 0));
+    return { file, imported, text };
+  });
 }
