@@ -3,14 +3,9 @@
 // numerical derivatives, partials, gradient descent on a bowl, the chain rule), that every
 // exercise is solvable, and that the prose states only numbers a cell prints.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
+import { lines, printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
 
 const file = '07-derivatives.mdx';
-
-/** The lines of a cell's text, with runs of spaces collapsed to one. */
-function lines(chapter: RanChapter, index: number): string[] {
-  return chapter.text(index).split('\n').map((line) => line.trim().replace(/\s+/g, ' '));
-}
 
 let chapter: RanChapter;
 

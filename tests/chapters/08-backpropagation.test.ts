@@ -5,14 +5,9 @@
 // comparison, so every JavaScript engine shows the same text), the exercises, and the prose's numbers.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CategoricalCrossEntropy, Matrix, Softmax, SoftmaxCrossEntropy, formatNumber, matmul, max, map, subtract, transpose } from '../../lib/index.ts';
-import { printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
+import { lines, printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
 
 const file = '08-backpropagation.mdx';
-
-/** The lines of a cell's text, with runs of spaces collapsed to one. */
-function lines(chapter: RanChapter, index: number): string[] {
-  return chapter.text(index).split('\n').map((line) => line.trim().replace(/\s+/g, ' '));
-}
 
 /** The largest relative error a gradient-check line reports, e.g. "layer 0 (Dense) weights  largest relative error 1.3"; 0 for "below 1e-6". */
 function reportedError(line: string): number {

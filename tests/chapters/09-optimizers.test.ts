@@ -4,14 +4,9 @@
 // and table, the exercises, and that the prose states only numbers a cell prints.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../../site/notebook/outputs.ts';
-import { printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
+import { lines, printedNumbers, proseNumbers, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
 
 const file = '09-optimizers.mdx';
-
-/** The lines of a cell's text, with runs of spaces collapsed to one. */
-function lines(chapter: RanChapter, index: number): string[] {
-  return chapter.text(index).split('\n').map((line) => line.trim().replace(/\s+/g, ' '));
-}
 
 /** The series of the first line figure a cell drew, by name. */
 function lineSeries(chapter: RanChapter, index: number): Record<string, number[]> {

@@ -8,16 +8,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SPARSE_DENSITY } from '../../lib/backend.ts';
 import { loadIDXDataset } from '../../lib/node.ts';
 import { DATASETS, datasetFolder } from '../../scripts/datasets.ts';
-import { printedNumbers, proseNumbers, quotes, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
+import { lines, printedNumbers, proseNumbers, quotes, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
 
 const file = '11-making-it-fast.mdx';
 const root = resolve(import.meta.dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-
-/** The lines of a cell's text, with runs of spaces collapsed to one. */
-function lines(chapter: RanChapter, index: number): string[] {
-  return chapter.text(index).split('\n').map((line) => line.trim().replace(/\s+/g, ' '));
-}
 
 /** A row of the README's speed table: seconds per epoch and samples per second. */
 function speedRow(name: string): { seconds: string; samples: number } {

@@ -20,6 +20,11 @@ export interface RanChapter extends ChapterCells {
   allText: string;
 }
 
+/** The lines of cell `index`'s text, trimmed, with runs of spaces collapsed to one. */
+export function lines(chapter: RanChapter, index: number): string[] {
+  return chapter.text(index).split('\n').map((line) => line.trim().replace(/\s+/g, ' '));
+}
+
 /** Reads chapters/<file> and runs its cells in a fresh session with the chapter's seed. */
 export async function runChapterFile(file: string, replace: Array<[string, string]> = []): Promise<RanChapter> {
   let mdx = readFileSync(join(root, 'chapters', file), 'utf8');
