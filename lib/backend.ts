@@ -1,9 +1,10 @@
-// Which kernels do the heavy arithmetic: the readable TypeScript loops the chapters teach, or
-// a WebAssembly SIMD matrix product for large float32 products (the speed work). `auto` picks
-// WebAssembly where the platform has it; setBackend('js') forces the readable loops everywhere.
+// Which kernels do the heavy arithmetic (chapter 11): the readable TypeScript loops the chapters
+// teach, or WebAssembly SIMD kernels (dense and sparse matrix products, ReLU, Adam) for large
+// float32 work. `auto` picks WebAssembly where the platform has it; setBackend('js') forces the
+// readable loops everywhere.
 import { GEMM_WASM } from './wasm/gemm.ts';
 
-/** The kernels matmul may use. */
+/** The kernels matmul, ReLU and Adam may use. */
 export type Backend = 'js' | 'wasm';
 
 /** Products with fewer multiply-adds than this stay in JavaScript, where copying would cost more than it saves. */
