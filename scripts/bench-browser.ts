@@ -6,8 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { getBackend, type Matrix, type Sequential } from '../lib/index.ts';
-import { REFERENCE, referenceModel, referenceStart, trainEpoch } from '../bench/reference.ts';
+import { REFERENCE, median, referenceRun, type ReferenceRun } from '../bench/reference.ts';
 import { IDX_FILES, findIDXFile, loadIDXDataset } from '../lib/node.ts';
 import { launchChromium, serveDirectory } from '../tests/support/browser.ts';
 import { fail, parseOptions, wholeNumber } from './cli.ts';
@@ -25,35 +24,13 @@ if (!existsSync(chromiumPath)) fail(`bench:browser needs Chromium at ${chromiumP
 
 const root = resolve(import.meta.dirname, '..');
 const dataFolder = await datasetFolder(DATASETS.mnist);
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** One run's epoch times, test accuracy and trained parameters (to compare the two runs value for value). */
-interface Run {
-  kernels: string;
-  secondsPerEpoch: number[];
-  testAccuracy: number;
-  parameters: number[][];
-}
-
-/** Every Dense layer's weights and biases, as plain arrays that survive the trip out of the browser. */
-const parametersOf = (model: Sequential): number[][] =>
-  model.layers.flatMap((layer) => ('weights' in layer && 'biases' in layer ? [layer.weights as Matrix, layer.biases as Matrix].map((m) => Array.from(m.data)) : []));
-
-// --- Node -----------------------------------------------------------------------------------------
 
 const { train, test } = await loadIDXDataset(dataFolder);
 console.log(`reference: MNIST, ${sizes.join('-')}, Adam ${learningRate}, batch ${batchSize}, float32, ${epochs} epochs of ${train.x.rows} samples, same start and batch order in both`);
 
-const node: Run = (() => {
-  const { weights, orders } = referenceStart(train.x.rows, epochs);
-  const { model, optimizer } = referenceModel(weights);
-  const secondsPerEpoch: number[] = [];
-  for (const order of orders) {
-    secondsPerEpoch.push(trainEpoch(model, optimizer, train.x, train.y, order));
-    console.log(`  node     epoch ${secondsPerEpoch.length}: ${secondsPerEpoch.at(-1)!.toFixed(2)} s`);
-  }
-  return { kernels: getBackend(), secondsPerEpoch, testAccuracy: model.accuracy(test.x, test.y), parameters: parametersOf(model) };
-})();
+// --- Node -----------------------------------------------------------------------------------------
+
+const node = referenceRun(train, test, epochs, (epoch, seconds) => console.log(`  node     epoch ${epoch}: ${seconds.toFixed(2)} s`));
 
 // --- Chromium ------------------------------------------------------------------------------------
 
@@ -92,8 +69,8 @@ for (const [key, name] of Object.entries(IDX_FILES)) {
 // The Worker: plain JavaScript glue around the compiled modules; the training itself is bench/reference.ts.
 writeFileSync(
   join(site, 'worker.js'),
-  `import { getBackend, labelledImages, readIDX } from './lib/index.js';
-import { referenceModel, referenceStart, trainEpoch } from './bench/reference.js';
+  `import { labelledImages, readIDX } from './lib/index.js';
+import { referenceRun } from './bench/reference.js';
 
 const files = ${JSON.stringify(dataPaths)};
 const epochs = ${epochs};
@@ -111,15 +88,8 @@ async function load(images, labels) {
 
 try {
   const [train, test] = await Promise.all([load(files.trainImages, files.trainLabels), load(files.testImages, files.testLabels)]);
-  const { weights, orders } = referenceStart(train.x.rows, epochs);
-  const { model, optimizer } = referenceModel(weights);
-  const secondsPerEpoch = [];
-  for (const order of orders) {
-    secondsPerEpoch.push(trainEpoch(model, optimizer, train.x, train.y, order));
-    postMessage({ kind: 'epoch', epoch: secondsPerEpoch.length, seconds: secondsPerEpoch.at(-1) });
-  }
-  const parameters = model.layers.flatMap((layer) => ('weights' in layer && 'biases' in layer ? [layer.weights, layer.biases].map((m) => Array.from(m.data)) : []));
-  postMessage({ kind: 'done', run: { kernels: getBackend(), secondsPerEpoch, testAccuracy: model.accuracy(test.x, test.y), parameters } });
+  const run = referenceRun(train, test, epochs, (epoch, seconds) => postMessage({ kind: 'epoch', epoch, seconds }));
+  postMessage({ kind: 'done', run });
 } catch (error) {
   postMessage({ kind: 'error', message: String(error && error.stack ? error.stack : error) });
 }
@@ -135,14 +105,14 @@ writeFileSync(
 </script>`,
 );
 
-type WorkerMessage = { kind: 'epoch'; epoch: number; seconds: number } | { kind: 'done'; run: Run } | { kind: 'error'; message: string };
+type WorkerMessage = { kind: 'epoch'; epoch: number; seconds: number } | { kind: 'done'; run: ReferenceRun } | { kind: 'error'; message: string };
 
 const server = await serveDirectory(site);
 const browser = await launchChromium();
-let chromium: Run;
+let chromium: ReferenceRun;
 try {
   const page = await browser.newPage();
-  chromium = await new Promise<Run>((done, failed) => {
+  chromium = await new Promise<ReferenceRun>((done, failed) => {
     // Generous: loading takes seconds, and even the readable js kernels train an epoch within a minute.
     const timer = setTimeout(() => failed(new Error(`the Worker did not finish within ${60 + 60 * epochs} s`)), (60 + 60 * epochs) * 1000);
     const stop = (error: Error): void => {
@@ -180,7 +150,7 @@ function compareParameters(a: number[][], b: number[][]): string {
   return largest === 0 ? 'bit-identical in Node and Chromium' : `differ between Node and Chromium by up to ${largest.toExponential(2)}`;
 }
 
-const rows: Array<[string, Run]> = [
+const rows: Array<[string, ReferenceRun]> = [
   [`Node ${process.versions.node}`, node],
   [`Chromium ${chromiumVersion} (Worker)`, chromium],
 ];

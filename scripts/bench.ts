@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Adam, Random, gatherRows, matmul, setBackend, type Backend } from '../lib/index.ts';
-import { REFERENCE, referenceModel, referenceStart, trainEpoch } from '../bench/reference.ts';
+import { Random, matmul, setBackend, type Backend } from '../lib/index.ts';
+import { REFERENCE, median, referenceModel, referenceRun, referenceStart, trainStep } from '../bench/reference.ts';
 import { loadIDXDataset } from '../lib/node.ts';
 import { parseOptions, wholeNumber } from './cli.ts';
 import { DATASETS, datasetFolder } from './datasets.ts';
@@ -23,7 +23,6 @@ const { sizes, batchSize, learningRate } = REFERENCE;
 
 const { train, test } = await loadIDXDataset(await datasetFolder(DATASETS.mnist));
 const { weights: initial, orders } = referenceStart(train.x.rows, epochs);
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 interface Result {
   name: string;
@@ -34,15 +33,9 @@ interface Result {
 /** Trains the reference network with scratchnet on the shared weights and batch order. */
 function scratchnet(backend: Backend): Result {
   setBackend(backend);
-  const { model, optimizer } = referenceModel(initial);
-  const times: number[] = [];
-  for (const order of orders) {
-    times.push(trainEpoch(model, optimizer, train.x, train.y, order));
-    process.stdout.write(`  scratchnet (${backend}) epoch ${times.length}: ${times.at(-1)!.toFixed(2)} s\n`);
-  }
-  const result = { name: `scratchnet (${backend})`, secondsPerEpoch: times, testAccuracy: model.accuracy(test.x, test.y) };
+  const run = referenceRun(train, test, epochs, (epoch, seconds) => process.stdout.write(`  scratchnet (${backend}) epoch ${epoch}: ${seconds.toFixed(2)} s\n`));
   setBackend('auto');
-  return result;
+  return { name: `scratchnet (${backend})`, secondsPerEpoch: run.secondsPerEpoch, testAccuracy: run.testAccuracy };
 }
 
 // The shared data, starting weights and batch orders, as raw files the NumPy and tfjs runs read.
@@ -99,9 +92,7 @@ const results: Array<Result | string> = [];
  */
 function timeToTarget(target: number): { seconds: number; epochs: number; accuracy: number } | undefined {
   setBackend('auto');
-  const learningRate = 0.003;
-  const { model } = referenceModel(initial, learningRate);
-  const optimizer = new Adam({ learningRate, decay: 0.002 });
+  const { model, optimizer } = referenceModel(initial, { learningRate: 0.003, decay: 0.002 });
   const steps = Math.ceil(train.x.rows / batchSize);
   const checkEvery = Math.ceil(steps / 4);
   const rng = new Random(2);
@@ -110,10 +101,7 @@ function timeToTarget(target: number): { seconds: number; epochs: number; accura
     const order = rng.permutation(train.x.rows);
     for (let step = 0; step < steps; step++) {
       const started = performance.now();
-      const indices = order.subarray(step * batchSize, (step + 1) * batchSize);
-      const output = model.forward(gatherRows(train.x, indices), { training: true });
-      model.backward(output, Int32Array.from(indices, (i) => train.y[i]), { inputGradient: false });
-      optimizer.step(model.layers);
+      trainStep(model, optimizer, train.x, train.y, order.subarray(step * batchSize, (step + 1) * batchSize));
       clock += (performance.now() - started) / 1000;
       if ((step + 1) % checkEvery === 0 || step === steps - 1) {
         const accuracy = model.accuracy(test.x, test.y);

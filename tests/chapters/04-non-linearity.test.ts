@@ -3,16 +3,9 @@
 // with ReLU learns them, the activation values, and that each exercise is solvable.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Figure, Output } from '../../site/notebook/outputs.ts';
-import { proseNumbers, runChapterFile, type RanChapter } from '../support/chapters.ts';
+import { cellWith, proseNumbers, type RanChapter, runChapterFile } from '../support/chapters.ts';
 
 const FILE = '04-non-linearity.mdx';
-
-/** The index of the (only) cell whose source contains `marker`. */
-function cellWith(chapter: RanChapter, marker: string): number {
-  const found = chapter.cells.flatMap((cell, i) => (cell.source.includes(marker) ? [i] : []));
-  if (found.length !== 1) throw new Error(`expected one cell containing ${JSON.stringify(marker)}, found ${found.length}`);
-  return found[0];
-}
 
 function figures(outputs: Output[]): Figure[] {
   return outputs.flatMap((output) => (output.kind === 'figure' ? [output.figure] : []));

@@ -3,19 +3,12 @@
 // largest score, the library's Softmax layer in float32, and that each exercise is solvable.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Matrix, Softmax, sum } from '../../lib/index.ts';
-import { proseNumbers, runChapterFile, type RanChapter } from '../support/chapters.ts';
+import { cellWith, proseNumbers, type RanChapter, runChapterFile } from '../support/chapters.ts';
 
 const FILE = '05-softmax.mdx';
 
 /** The book's softmax of [4.8, 1.21, 2.385], as it prints it (eight decimals). */
 const BOOK_PROBABILITIES = ['0.89528266', '0.02470831', '0.08000903'];
-
-/** The index of the (only) cell whose source contains `marker`. */
-function cellWith(chapter: RanChapter, marker: string): number {
-  const found = chapter.cells.flatMap((cell, i) => (cell.source.includes(marker) ? [i] : []));
-  if (found.length !== 1) throw new Error(`expected one cell containing ${JSON.stringify(marker)}, found ${found.length}`);
-  return found[0];
-}
 
 describe('chapter 5: softmax', () => {
   let chapter: RanChapter;

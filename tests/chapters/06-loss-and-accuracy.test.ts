@@ -2,16 +2,9 @@
 // cross-entropy numbers by loop and by the library, labels and one-hot targets agreeing, log(0)
 // and clipping, accuracy, models that accuracy cannot tell apart, and solvable exercises.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { proseNumbers, runChapterFile, type RanChapter } from '../support/chapters.ts';
+import { cellWith, proseNumbers, type RanChapter, runChapterFile } from '../support/chapters.ts';
 
 const FILE = '06-loss-and-accuracy.mdx';
-
-/** The index of the (only) cell whose source contains `marker`. */
-function cellWith(chapter: RanChapter, marker: string): number {
-  const found = chapter.cells.flatMap((cell, i) => (cell.source.includes(marker) ? [i] : []));
-  if (found.length !== 1) throw new Error(`expected one cell containing ${JSON.stringify(marker)}, found ${found.length}`);
-  return found[0];
-}
 
 describe('chapter 6: loss and accuracy', () => {
   let chapter: RanChapter;

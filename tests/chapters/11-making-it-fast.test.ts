@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SPARSE_DENSITY } from '../../lib/backend.ts';
+import { SPARSE_DENSITY, WASM_MIN_ELEMENTS } from '../../lib/backend.ts';
+import { Dense, Sequential } from '../../lib/index.ts';
 import { loadIDXDataset } from '../../lib/node.ts';
 import { DATASETS, datasetFolder } from '../../scripts/datasets.ts';
 import { lines, printedNumbers, proseNumbers, quotes, type RanChapter, runChapterFile, throwingCells } from '../support/chapters.ts';
@@ -137,6 +138,15 @@ describe('chapter 11, making it fast', () => {
     expect(chapter.body).toContain(`about ${share}% of its pixels are exactly 0`);
     expect(chapter.body).toContain(`MNIST-like images (${100 - share}%\nnonzero)`);
     expect(chapter.body).toContain(`when fewer than ${SPARSE_DENSITY * 100}% are nonzero`);
+  });
+
+  it('states the real parameter count Adam updates and the real size below which the readable loops run', () => {
+    const model = new Sequential([new Dense(784, 128), new Dense(128, 128), new Dense(128, 10)]);
+    const parameters = model.layers.reduce((total, layer) => total + (layer as Dense).parameterCount, 0);
+    expect(parameters).toBe(118282);
+    expect(chapter.body).toContain('every one of the 118,282\nparameters');
+    expect(WASM_MIN_ELEMENTS).toBe(1024);
+    expect(chapter.body).toContain('of at least a thousand\nelements');
   });
 
   it('states only numbers that a cell prints or this test checks', () => {

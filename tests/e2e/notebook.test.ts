@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { withoutNumbers } from '../../site/notebook/chapter.ts';
 import { launchChromium, serveDirectory } from '../support/browser.ts';
 
 const site = resolve(import.meta.dirname, '../../dist/site');
@@ -39,13 +40,12 @@ async function open(path: string, options: { width?: number; dark?: boolean } = 
 }
 
 // A timed cell (data-timed) measures speed, so only its words are compared, with numbers as #.
-const outputs = (page: Page): Promise<string[]> =>
-  page.$$eval('section.cell', (sections) =>
-    sections.map((section) => {
-      const text = section.querySelector('.cell-output')?.textContent ?? '';
-      return (section as HTMLElement).dataset.timed === 'true' ? text.replace(/\d+(?:[.,]\d+)*/g, '#') : text;
-    }),
+const outputs = async (page: Page): Promise<string[]> => {
+  const cells = await page.$$eval('section.cell', (sections) =>
+    sections.map((section) => ({ text: section.querySelector('.cell-output')?.textContent ?? '', timed: (section as HTMLElement).dataset.timed === 'true' })),
   );
+  return cells.map(({ text, timed }) => (timed ? withoutNumbers(text) : text));
+};
 const idle = (page: Page, timeout = 60_000): Promise<unknown> =>
   page.waitForFunction(() => document.querySelector<HTMLElement>('[data-chapter-seed]')?.dataset.running === undefined, undefined, { timeout });
 

@@ -25,6 +25,13 @@ export function lines(chapter: RanChapter, index: number): string[] {
   return chapter.text(index).split('\n').map((line) => line.trim().replace(/\s+/g, ' '));
 }
 
+/** The index of the (only) cell whose source contains `marker`. */
+export function cellWith(chapter: RanChapter, marker: string): number {
+  const found = chapter.cells.flatMap((cell, i) => (cell.source.includes(marker) ? [i] : []));
+  if (found.length !== 1) throw new Error(`expected one cell containing ${JSON.stringify(marker)}, found ${found.length}`);
+  return found[0];
+}
+
 /** Reads chapters/<file> and runs its cells in a fresh session with the chapter's seed. */
 export async function runChapterFile(file: string, replace: Array<[string, string]> = []): Promise<RanChapter> {
   let mdx = readFileSync(join(root, 'chapters', file), 'utf8');
