@@ -4,7 +4,7 @@
 import { ScratchnetError, ShapeError } from './errors.ts';
 import { Matrix } from './matrix.ts';
 import { argmax, map, shapeOf } from './ops.ts';
-import { WASM_MIN_ELEMENTS, getBackend, wasmRelu, wasmReluBackward } from './backend.ts';
+import { kernels } from './kernels/kernels.ts';
 import type { Layer } from './layers.ts';
 
 function checkInputs(op: string, inputs: unknown): asserts inputs is Matrix {
@@ -32,14 +32,7 @@ export class ReLU implements Layer {
     checkInputs('ReLU.forward', inputs);
     this.inputs = inputs;
     const out = Matrix.zeros(inputs.rows, inputs.cols, { dtype: inputs.dtype });
-    const x = inputs.data;
-    const y = out.data;
-    if (x instanceof Float32Array && y instanceof Float32Array && y.length >= WASM_MIN_ELEMENTS && getBackend() === 'wasm') {
-      wasmRelu(x, y); // the fast path (backend.ts): the same values, 4 at a time
-    } else {
-      // Math.max passes NaN through, so a diverged value shows up instead of hiding as 0.
-      for (let i = 0; i < y.length; i++) y[i] = Math.max(x[i], 0);
-    }
+    kernels().relu(inputs.data, out.data); // the loop: relu in lib/kernels/readable.ts
     this.output = out;
     return out;
   }
@@ -48,14 +41,7 @@ export class ReLU implements Layer {
   backward(dvalues: Matrix): Matrix {
     const inputs = checkBackward('ReLU.backward', this.inputs, dvalues);
     const out = Matrix.zeros(dvalues.rows, dvalues.cols, { dtype: dvalues.dtype });
-    const x = inputs.data;
-    const d = dvalues.data;
-    const dx = out.data;
-    if (x instanceof Float32Array && d instanceof Float32Array && dx instanceof Float32Array && dx.length >= WASM_MIN_ELEMENTS && getBackend() === 'wasm') {
-      wasmReluBackward(x, d, dx); // the fast path (backend.ts): the same values, 4 at a time
-    } else {
-      for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? d[i] : 0;
-    }
+    kernels().reluBackward(inputs.data, dvalues.data, out.data); // reluBackward in lib/kernels/readable.ts
     this.dinputs = out;
     return out;
   }

@@ -1,7 +1,11 @@
 // Printing numbers and matrices the way a reader expects: 4.8, not 4.800000000000001.
 // Taught in chapter 1 (a single neuron), used by every cell that prints a value.
 
-/** Significant digits kept when printing: float32 holds about 7, float64 about 15. */
+/**
+ * Significant digits kept when printing. Float32 holds about 7, so all 7 are shown. Float64 holds
+ * 15 to 17, but each rounding in a sum or product can disturb the last few, so 12 are shown:
+ * enough to show a float32 value's rounding error, few enough that 4.800000000000001 prints as 4.8.
+ */
 const DIGITS = { float32: 7, float64: 12 } as const;
 
 /** Formats a number with as few digits as show its value, e.g. `4.8` or `1e-7`. */

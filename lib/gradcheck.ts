@@ -5,7 +5,8 @@ import { ScratchnetError, ShapeError } from './errors.ts';
 import { Matrix } from './matrix.ts';
 import { Random, defaultRandom } from './random.ts';
 import { isTrainable, type Layer, type TrainableLayer } from './layers.ts';
-import { regularizationLoss, type Loss } from './losses.ts';
+import type { Loss } from './losses.ts';
+import { regularizationLoss } from './regularization.ts';
 import type { Targets } from './targets.ts';
 
 /** Options for gradientCheck. */
@@ -99,16 +100,9 @@ export function gradientCheck(network: Network, inputs: Matrix, targets: Targets
       return loss.calculate(output, y) + regularizationLoss(layers);
     };
 
-    // Analytic gradients from one forward and backward pass: the model's own backward when it has
-    // one, so the check covers exactly what training runs; otherwise the loss, then each layer.
+    // Analytic gradients from one forward and backward pass.
     lossAt();
-    const output = layers[layers.length - 1].output!;
-    if (typeof network.backward === 'function') {
-      network.backward(output, y);
-    } else {
-      let dvalues = loss.backward(output, y);
-      for (let i = layers.length - 1; i >= 0; i--) dvalues = layers[i].backward(dvalues);
-    }
+    backpropagate(network, loss, layers[layers.length - 1].output!, y);
     const dinputs = layers[0].dinputs!.clone();
     const analytic = trainable.map((layer) => ({ dweights: layer.dweights!.clone(), dbiases: layer.dbiases!.clone() }));
 
@@ -125,6 +119,13 @@ export function gradientCheck(network: Network, inputs: Matrix, targets: Targets
     layers.forEach((layer, i) => Object.assign(layer, remembered[i]));
     replay();
   }
+}
+
+/** The model's own backward pass when it has one, so the check covers exactly what training runs; otherwise the loss's, then each layer's. */
+function backpropagate(network: Network, loss: Loss, output: Matrix, targets: Targets): void {
+  if (typeof network.backward === 'function') return network.backward(output, targets);
+  let dvalues = loss.backward(output, targets);
+  for (let i = network.layers.length - 1; i >= 0; i--) dvalues = network.layers[i].backward(dvalues);
 }
 
 function restore(layer: TrainableLayer, weights: Matrix, biases: Matrix): void {

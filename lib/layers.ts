@@ -1,10 +1,11 @@
-// Layers: Dense, the fully connected layer of chapters 2–3, and Dropout. Each layer keeps
-// what its forward pass saw, so backward(dvalues) can apply the chain rule (chapter 8).
-// Weights are shaped inputs × outputs, so the forward pass needs no transpose.
+// Layers: the Layer contract and Dense, the fully connected layer of chapters 2–3, with its
+// initializers. Each layer keeps what its forward pass saw, so backward(dvalues) can apply the
+// chain rule (chapter 8). Weights are shaped inputs × outputs, so the forward pass needs no transpose.
 import { ScratchnetError, ShapeError } from './errors.ts';
 import { Matrix, type DType } from './matrix.ts';
-import { addRowVector, matmul, multiply, shapeOf, sum } from './ops.ts';
+import { addRowVector, matmul, shapeOf, sum } from './ops.ts';
 import { Random, defaultRandom } from './random.ts';
+import { addRegularizationGradient, regularizationPenalty } from './regularization.ts';
 
 /** Options for a forward pass. */
 export interface ForwardOptions {
@@ -178,7 +179,7 @@ export class Dense implements Layer {
 
   /** The regularization penalty this layer adds to the loss. */
   regularizationLoss(): number {
-    return penalty(this._weights, this.weightRegularizerL1, this.weightRegularizerL2) + penalty(this._biases, this.biasRegularizerL1, this.biasRegularizerL2);
+    return regularizationPenalty(this._weights, this.weightRegularizerL1, this.weightRegularizerL2) + regularizationPenalty(this._biases, this.biasRegularizerL1, this.biasRegularizerL2);
   }
 
   private checkParameter(name: string, value: Matrix, rows: number, cols: number): Matrix {
@@ -190,81 +191,13 @@ export class Dense implements Layer {
   }
 }
 
-/** λ₁·Σ|p| + λ₂·Σp². */
-function penalty(parameter: Matrix, l1: number, l2: number): number {
-  if (l1 === 0 && l2 === 0) return 0;
-  let absolute = 0;
-  let squares = 0;
-  for (let i = 0; i < parameter.size; i++) {
-    absolute += Math.abs(parameter.data[i]);
-    squares += parameter.data[i] * parameter.data[i];
-  }
-  // Skip a zero λ rather than multiply by it: 0 · Infinity would be NaN.
-  return (l1 ? l1 * absolute : 0) + (l2 ? l2 * squares : 0);
-}
-
-/** Adds ∂penalty/∂p = λ₁·sign(p) + 2λ₂·p to a gradient, in place. */
-function addRegularizationGradient(gradient: Matrix, parameter: Matrix, l1: number, l2: number): void {
-  if (l1 === 0 && l2 === 0) return;
-  for (let i = 0; i < gradient.size; i++) {
-    const p = parameter.data[i];
-    gradient.data[i] += l1 * (p >= 0 ? 1 : -1) + 2 * l2 * p;
-  }
-}
-
-/** Optional settings for Dropout. */
-export interface DropoutOptions {
-  /** The generator for the masks; defaults to the shared one reset by `seed()`. */
-  rng?: Random;
-}
-
-/** Dropout: while training, zeroes each value with probability `rate` and scales the rest by 1/(1−rate). */
-export class Dropout implements Layer {
-  readonly name = 'Dropout';
-  readonly rate: number;
-  output?: Matrix;
-  dinputs?: Matrix;
-  /** The mask of the last training pass: 0 for dropped units, 1/(1−rate) for kept ones. */
-  mask?: Matrix;
-  /** The generator for the masks, when one was given; otherwise the shared default is used. */
-  readonly rng?: Random;
-
-  /** Creates a dropout layer that drops a fraction `rate` (0 ≤ rate < 1) of its inputs. */
-  constructor(rate: number, options: DropoutOptions = {}) {
-    if (!(rate >= 0 && rate < 1)) throw new ScratchnetError('Dropout', `rate is the fraction of units to drop and must be in [0, 1), not ${String(rate)}`);
-    this.rate = rate;
-    this.rng = options.rng;
-  }
-
-  /** Applies a fresh random mask when training; passes inputs through unchanged otherwise. */
-  forward(inputs: Matrix, options: ForwardOptions = {}): Matrix {
-    if (!(inputs instanceof Matrix)) throw new ShapeError('Dropout.forward', 'inputs must be a Matrix');
-    if (options.training === false) {
-      this.mask = undefined;
-      this.output = inputs;
-      return inputs;
-    }
-    const rng = this.rng ?? defaultRandom;
-    const keep = 1 - this.rate;
-    // Scaling the kept units by 1/keep keeps the expected sum the same, so inference needs no change.
-    const mask = Matrix.zeros(inputs.rows, inputs.cols, { dtype: inputs.dtype });
-    for (let i = 0; i < mask.size; i++) mask.data[i] = rng.next() < keep ? 1 / keep : 0;
-    this.mask = mask;
-    this.output = multiply(inputs, mask);
-    return this.output;
-  }
-
-  /** Passes gradients through the kept units only. */
-  backward(dvalues: Matrix): Matrix {
-    const output = this.output;
-    if (!output) throw new ScratchnetError('Dropout.backward', 'call forward(inputs) before backward(dvalues)');
-    if (!(dvalues instanceof Matrix) || dvalues.rows !== output.rows || dvalues.cols !== output.cols) {
-      const shape = dvalues instanceof Matrix ? shapeOf(dvalues) : String(dvalues);
-      throw new ShapeError('Dropout.backward', `dvalues ${shape} must match the output ${shapeOf(output)}`);
-    }
-    this.dinputs = this.mask ? multiply(dvalues, this.mask) : dvalues;
-    return this.dinputs;
-  }
+/** The number of inputs and outputs a layer declares (as Dense does), or undefined for layers that keep any width. */
+export function layerSizes(layer: Layer): { nInputs?: number; nOutputs?: number } {
+  const sized = layer as { nInputs?: unknown; nOutputs?: unknown };
+  return {
+    nInputs: typeof sized.nInputs === 'number' ? sized.nInputs : undefined,
+    nOutputs: typeof sized.nOutputs === 'number' ? sized.nOutputs : undefined,
+  };
 }
 
 /** A layer with weights and biases that an optimizer updates. */

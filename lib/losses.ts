@@ -1,12 +1,12 @@
 // Loss functions: how wrong the predictions are. Categorical cross-entropy and its
 // combination with softmax are taught in chapters 6 and 8; binary cross-entropy and mean
-// squared error follow the book's later chapters. Each has calculate (the mean loss) and backward.
+// squared error follow the book's later chapters. Each has forward (the loss of each sample),
+// calculate (their mean) and backward.
 import { ShapeError } from './errors.ts';
 import { Matrix } from './matrix.ts';
 import { shapeOf } from './ops.ts';
 import { Softmax } from './activations.ts';
-import { isTrainable, type Layer } from './layers.ts';
-import { checkOneHotShape, toLabels, toTargetMatrix, type Targets } from './targets.ts';
+import { checkOneHotShape, isOneHot, toLabels, toTargetMatrix, type Targets } from './targets.ts';
 
 /** Predictions are clipped to [ε, 1 − ε] before a log, so log(0) never happens. */
 export const CLIP_EPSILON = 1e-7;
@@ -34,11 +34,14 @@ export abstract class Loss {
 
   /** The mean loss over the batch. */
   calculate(predictions: Matrix, targets: Targets): number {
-    const losses = this.forward(predictions, targets);
-    let total = 0;
-    for (let i = 0; i < losses.length; i++) total += losses[i];
-    return total / losses.length;
+    return mean(this.forward(predictions, targets));
   }
+}
+
+function mean(losses: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < losses.length; i++) total += losses[i];
+  return total / losses.length;
 }
 
 /** Categorical cross-entropy: −log of the probability given to the correct class. */
@@ -50,7 +53,7 @@ export class CategoricalCrossEntropy extends Loss {
     checkPredictions('CategoricalCrossEntropy', predictions);
     const { rows, cols } = predictions;
     const out = new Float64Array(rows);
-    if (targets instanceof Matrix && !(targets.cols === 1 && cols > 1)) {
+    if (isOneHot(targets, cols)) {
       checkOneHotShape('CategoricalCrossEntropy', targets, rows, cols);
       for (let r = 0; r < rows; r++) {
         let confidence = 0; // Σ y·p: the probability of the correct class for one-hot y
@@ -79,7 +82,7 @@ export class CategoricalCrossEntropy extends Loss {
 /** One-hot rows for `targets`, whether they came as labels or already one-hot. */
 function asOneHot(op: string, predictions: Matrix, targets: Targets): Matrix {
   const { rows, cols } = predictions;
-  if (targets instanceof Matrix && !(targets.cols === 1 && cols > 1)) {
+  if (isOneHot(targets, cols)) {
     checkOneHotShape(op, targets, rows, cols);
     return targets;
   }
@@ -89,7 +92,12 @@ function asOneHot(op: string, predictions: Matrix, targets: Targets): Matrix {
   return out;
 }
 
-/** Softmax and categorical cross-entropy in one step, whose gradient is simply (softmax − one-hot) / batch. */
+/**
+ * Softmax and categorical cross-entropy in one step, whose gradient is simply (softmax − one-hot) / batch.
+ * Like a Loss, forward gives per-sample losses and calculate their mean; but forward takes the scores
+ * before softmax and backward the softmax outputs, so it is not a Loss a model can take (Sequential
+ * combines a last Softmax layer with CategoricalCrossEntropy by itself).
+ */
 export class SoftmaxCrossEntropy {
   readonly name = 'SoftmaxCrossEntropy';
   readonly activation = new Softmax();
@@ -98,18 +106,23 @@ export class SoftmaxCrossEntropy {
   output?: Matrix;
   dinputs?: Matrix;
 
-  /** Applies softmax to `inputs`, keeps the probabilities in `output`, and returns the mean loss. */
-  forward(inputs: Matrix, targets: Targets): number {
+  /** Applies softmax to `inputs`, keeps the probabilities in `output`, and returns each sample's loss. */
+  forward(inputs: Matrix, targets: Targets): Float64Array {
     this.output = this.activation.forward(inputs);
-    return this.loss.calculate(this.output, targets);
+    return this.loss.forward(this.output, targets);
   }
 
-  /** ∂loss/∂inputs = (ŷ − y) / batch, where ŷ is the softmax output and y the one-hot targets. */
-  backward(dvalues: Matrix, targets: Targets): Matrix {
-    checkPredictions('SoftmaxCrossEntropy.backward', dvalues);
-    const { rows, cols } = dvalues;
-    const out = dvalues.clone();
-    if (targets instanceof Matrix && !(targets.cols === 1 && cols > 1)) {
+  /** The mean loss over the batch (after softmax, whose probabilities it keeps in `output`). */
+  calculate(inputs: Matrix, targets: Targets): number {
+    return mean(this.forward(inputs, targets));
+  }
+
+  /** ∂loss/∂inputs = (ŷ − y) / batch, where ŷ are the softmax outputs (`predictions`) and y the one-hot targets. */
+  backward(predictions: Matrix, targets: Targets): Matrix {
+    checkPredictions('SoftmaxCrossEntropy.backward', predictions);
+    const { rows, cols } = predictions;
+    const out = predictions.clone();
+    if (isOneHot(targets, cols)) {
       checkOneHotShape('SoftmaxCrossEntropy.backward', targets, rows, cols);
       for (let i = 0; i < out.size; i++) out.data[i] -= targets.data[i];
     } else {
@@ -204,13 +217,4 @@ export class MeanAbsoluteError extends ElementwiseLoss {
   elementGradient(p: number, t: number): number {
     return -Math.sign(t - p);
   }
-}
-
-/** The total L1/L2 penalty of every trainable layer, added to the data loss while training. */
-export function regularizationLoss(layers: ReadonlyArray<Layer>): number {
-  let total = 0;
-  for (const layer of layers) {
-    if (isTrainable(layer) && layer.regularizationLoss) total += layer.regularizationLoss();
-  }
-  return total;
 }

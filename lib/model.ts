@@ -1,20 +1,19 @@
 // Sequential: a stack of layers trained as one model, as the book assembles in its last
-// chapters. train() runs epochs of shuffled mini-batches (forward, loss, backward, optimizer
-// step); evaluate(), predict() and accuracy() run it without training. Chapter 9 onwards.
-import { ScratchnetError, ShapeError, TrainingError } from './errors.ts';
-import { formatNumber } from './format.ts';
+// chapters. trainBatch() is one training step (forward, loss, backward, optimizer update), and
+// train() runs it over epochs of shuffled mini-batches; evaluate(), predict() and accuracy() run
+// the model without training. Chapter 9 onwards.
+import { ScratchnetError, ShapeError } from './errors.ts';
 import { Matrix } from './matrix.ts';
-import { findNonFinite, gatherRows, sliceRows } from './ops.ts';
-import { Random, defaultRandom } from './random.ts';
-import { Softmax, Sigmoid } from './activations.ts';
-import { isTrainable, type BackwardOptions, type Layer } from './layers.ts';
-import { BinaryCrossEntropy, CategoricalCrossEntropy, Loss, SoftmaxCrossEntropy, regularizationLoss } from './losses.ts';
-import { countBinaryCorrect, countCorrect, countWithin, standardDeviation } from './metrics.ts';
+import { gatherRows, sliceRows } from './ops.ts';
+import { defaultRandom } from './random.ts';
+import { Softmax } from './activations.ts';
+import { isTrainable, layerSizes, type BackwardOptions, type Layer } from './layers.ts';
+import { CategoricalCrossEntropy, Loss, SoftmaxCrossEntropy } from './losses.ts';
 import type { Optimizer } from './optimizers.ts';
-import { checkOneHotShape, toLabels, toTargetMatrix, type Targets } from './targets.ts';
-
-/** How the model scores its predictions. */
-export type AccuracyKind = 'categorical' | 'binary' | 'regression';
+import { regularizationLoss } from './regularization.ts';
+import { checkInputs, inferAccuracy, prepareTargets, scorerFor, type AccuracyKind, type PreparedTargets, type Scorer } from './scoring.ts';
+import type { Targets } from './targets.ts';
+import { checkTrainOptions, divergedError, type BatchResult, type EpochInfo, type History, type TrainBatchOptions, type TrainOptions } from './training.ts';
 
 /** A model's loss, optimizer and accuracy kind. */
 export interface SequentialOptions {
@@ -22,63 +21,6 @@ export interface SequentialOptions {
   optimizer?: Optimizer;
   /** Inferred from the loss when omitted: categorical for cross-entropy, binary for binary cross-entropy, else regression. */
   accuracy?: AccuracyKind;
-}
-
-/** What onBatch receives after every optimizer step. */
-export interface BatchInfo {
-  /** 1-based epoch number. */
-  epoch: number;
-  /** 1-based step within the epoch. */
-  step: number;
-  /** Steps per epoch. */
-  steps: number;
-  /** Data loss plus regularization loss of this batch. */
-  loss: number;
-  dataLoss: number;
-  regularizationLoss: number;
-  accuracy: number;
-  /** The learning rate this step used. */
-  learningRate: number;
-}
-
-/** What onEpoch receives after every epoch. */
-export interface EpochInfo {
-  epoch: number;
-  epochs: number;
-  /** Mean training loss over the epoch's batches (data loss plus regularization). */
-  loss: number;
-  accuracy: number;
-  validationLoss?: number;
-  validationAccuracy?: number;
-  learningRate: number;
-  /** Wall-clock seconds the epoch took. */
-  seconds: number;
-}
-
-/** Options for train(). */
-export interface TrainOptions {
-  /** Passes over the data; defaults to 1. */
-  epochs?: number;
-  /** Samples per step; defaults to 32. Use the dataset size for full-batch training, as the book's early chapters do. */
-  batchSize?: number;
-  /** Shuffle the samples every epoch (default true). */
-  shuffle?: boolean;
-  /** The generator for shuffling; defaults to the shared one reset by `seed()`. */
-  rng?: Random;
-  /** Data to score after every epoch, never trained on. */
-  validation?: { x: Matrix; y: Targets };
-  /** Called after every step; return false to stop training. */
-  onBatch?: (info: BatchInfo) => void | boolean;
-  /** Called after every epoch; return false to stop training. */
-  onEpoch?: (info: EpochInfo) => void | boolean;
-}
-
-/** The per-epoch record that train() returns. */
-export interface History {
-  loss: number[];
-  accuracy: number[];
-  validationLoss: number[];
-  validationAccuracy: number[];
 }
 
 /** The result of evaluate(): mean loss and accuracy on some data. */
@@ -89,15 +31,6 @@ export interface Evaluation {
 
 function describeLayer(layer: Layer, index: number): string {
   return `layer ${index} (${layer.name})`;
-}
-
-/** The number of inputs (or outputs) a layer with fixed sizes declares, if it does. */
-function sizes(layer: Layer): { nInputs?: number; nOutputs?: number } {
-  const sized = layer as { nInputs?: unknown; nOutputs?: unknown };
-  return {
-    nInputs: typeof sized.nInputs === 'number' ? sized.nInputs : undefined,
-    nOutputs: typeof sized.nOutputs === 'number' ? sized.nOutputs : undefined,
-  };
 }
 
 /** A stack of layers with a loss and an optimizer, trained on mini-batches. */
@@ -122,10 +55,10 @@ export class Sequential {
     if (!layer || typeof layer.forward !== 'function' || typeof layer.backward !== 'function') {
       throw new ScratchnetError('Sequential.add', `layer ${this.layers.length} is not a layer (it needs forward and backward methods)`);
     }
-    const { nInputs } = sizes(layer);
+    const { nInputs } = layerSizes(layer);
     if (nInputs !== undefined) {
       for (let i = this.layers.length - 1; i >= 0; i--) {
-        const { nOutputs } = sizes(this.layers[i]);
+        const { nOutputs } = layerSizes(this.layers[i]);
         if (nOutputs === undefined) continue;
         if (nOutputs !== nInputs) {
           throw new ShapeError('Sequential', `${describeLayer(layer, this.layers.length)} takes ${nInputs} inputs but ${describeLayer(this.layers[i], i)} gives ${nOutputs} outputs`);
@@ -170,81 +103,55 @@ export class Sequential {
     for (let i = first; i >= 0; i--) dvalues = this.layers[i].backward(dvalues, i === 0 ? options : {});
   }
 
-  /** Trains on (x, y) and returns the per-epoch history. */
-  train(x: Matrix, y: Targets, options: TrainOptions = {}): History {
-    const loss = this.requireLoss('Sequential.train');
-    const optimizer = this.optimizer;
-    if (!optimizer) throw new ScratchnetError('Sequential.train', 'the model has no optimizer; pass one: new Sequential(layers, { loss, optimizer })');
-    const epochs = options.epochs ?? 1;
-    if (!Number.isInteger(epochs) || epochs < 1) throw new ScratchnetError('Sequential.train', `epochs must be a positive whole number, not ${String(epochs)}`);
-    const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ScratchnetError('Sequential.train', `batchSize must be a positive whole number, not ${String(batchSize)}`);
-    const scorer = this.prepare('Sequential.train', x, y);
-    const validation = options.validation;
-    const validationScorer = validation && this.prepare('Sequential.train (validation)', validation.x, validation.y);
-    const rng = options.rng ?? defaultRandom;
-    const samples = x.rows;
-    const steps = Math.ceil(samples / batchSize);
-    const history: History = { loss: [], accuracy: [], validationLoss: [], validationAccuracy: [] };
-    const order = new Int32Array(samples).map((_, i) => i);
+  /**
+   * One training step on the batch (x, y): forward in training mode, the loss, backward and the
+   * optimizer's update. Returns the batch's loss and accuracy (of the outputs before the update).
+   * It checks the batch only as the layers and the loss do; train() checks all the data first.
+   */
+  trainBatch(x: Matrix, y: Targets, options: TrainBatchOptions = {}): BatchResult {
+    const { loss, optimizer } = this.requireTraining('Sequential.trainBatch');
+    const output = this.forward(x, { training: true });
+    const dataLoss = loss.calculate(output, y);
+    const penalty = regularizationLoss(this.layers);
+    if (!Number.isFinite(dataLoss + penalty)) throw divergedError(dataLoss + penalty, optimizer.currentLearningRate, options);
+    this.backward(output, y, { inputGradient: false });
+    optimizer.step(this.layers);
+    const scorer = options.scorer ?? scorerFor(this.scoring, output.cols);
+    const correct = scorer.correct(output, y);
+    const accuracy = correct / (x.rows * scorer.outputsPerSample);
+    return { loss: dataLoss + penalty, dataLoss, regularizationLoss: penalty, accuracy, correct, learningRate: optimizer.currentLearningRate };
+  }
 
+  /** Trains on (x, y): every epoch shuffles the samples and runs trainBatch() on each mini-batch. Returns the per-epoch history. */
+  train(x: Matrix, y: Targets, options: TrainOptions = {}): History {
+    const { optimizer } = this.requireTraining('Sequential.train');
+    const { epochs, batchSize } = checkTrainOptions(options);
+    // Every sample and target is checked once, before the first step changes a weight.
+    const targets = this.prepare('Sequential.train', x, y);
+    const validation = options.validation && { ...options.validation, targets: this.prepare('Sequential.train (validation)', options.validation.x, options.validation.y) };
+    const rng = options.rng ?? defaultRandom;
+    const steps = Math.ceil(x.rows / batchSize);
+    const order = new Int32Array(x.rows).map((_, i) => i);
+    const history: History = { loss: [], accuracy: [], validationLoss: [], validationAccuracy: [] };
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const started = performance.now();
       if (options.shuffle ?? true) rng.shuffle(order);
       let lossTotal = 0;
       let correctTotal = 0;
       for (let step = 1; step <= steps; step++) {
-        const indices = order.subarray((step - 1) * batchSize, Math.min(step * batchSize, samples));
-        const batchX = gatherRows(x, indices);
-        const batchY = scorer.gather(indices);
-        const output = this.forward(batchX, { training: true });
-        const dataLoss = loss.calculate(output, batchY);
-        const penalty = regularizationLoss(this.layers);
-        const batchLoss = dataLoss + penalty;
-        if (!Number.isFinite(batchLoss)) {
-          const lr = optimizer.currentLearningRate;
-          throw new TrainingError(
-            `the loss became ${batchLoss} at epoch ${epoch}, step ${step} of ${steps}. ` +
-              `The weights have diverged: the learning rate (${formatNumber(lr)}) may be too high (try ${formatNumber(lr / 10)}), or the inputs or targets too large (scale them to about −1…1).`,
-            epoch,
-            step,
-          );
-        }
-        this.backward(output, batchY, { inputGradient: false });
-        optimizer.step(this.layers);
-        const correct = scorer.correct(output, batchY);
-        lossTotal += batchLoss * indices.length;
-        correctTotal += correct;
-        const stop = options.onBatch?.({
-          epoch,
-          step,
-          steps,
-          loss: batchLoss,
-          dataLoss,
-          regularizationLoss: penalty,
-          accuracy: correct / (indices.length * scorer.outputsPerSample),
-          learningRate: optimizer.currentLearningRate,
-        });
-        if (stop === false) return history;
+        const indices = order.subarray((step - 1) * batchSize, step * batchSize);
+        const batch = this.trainBatch(gatherRows(x, indices), targets.gather(indices), { epoch, step, steps, scorer: targets });
+        lossTotal += batch.loss * indices.length;
+        correctTotal += batch.correct;
+        if (options.onBatch?.({ epoch, step, steps, ...batch }) === false) return history;
       }
-      const info: EpochInfo = {
-        epoch,
-        epochs,
-        loss: lossTotal / samples,
-        accuracy: correctTotal / (samples * scorer.outputsPerSample),
-        learningRate: optimizer.currentLearningRate,
-        seconds: 0,
-      };
-      history.loss.push(info.loss);
-      history.accuracy.push(info.accuracy);
-      if (validation && validationScorer) {
-        const result = this.score(validation.x, validation.y, validationScorer, loss, Math.max(batchSize, 256));
-        history.validationLoss.push(result.loss);
-        history.validationAccuracy.push(result.accuracy);
-        info.validationLoss = result.loss;
-        info.validationAccuracy = result.accuracy;
+      const info: EpochInfo = { epoch, epochs, loss: lossTotal / x.rows, accuracy: correctTotal / (x.rows * targets.outputsPerSample), learningRate: optimizer.currentLearningRate, seconds: 0 };
+      if (validation) {
+        const scored = this.score(validation.x, validation.y, validation.targets, Math.max(batchSize, 256));
+        [info.validationLoss, info.validationAccuracy] = [scored.loss, scored.accuracy];
       }
       info.seconds = (performance.now() - started) / 1000;
+      record(history, info);
       if (options.onEpoch?.(info) === false) return history;
     }
     return history;
@@ -252,7 +159,7 @@ export class Sequential {
 
   /** The model's outputs for x, computed in inference mode (no dropout), batch by batch. */
   predict(x: Matrix, options: { batchSize?: number } = {}): Matrix {
-    this.checkInputs('Sequential.predict', x);
+    checkInputs('Sequential.predict', this.layers, x);
     const batchSize = options.batchSize ?? 1024;
     const parts: Matrix[] = [];
     for (let start = 0; start < x.rows; start += batchSize) {
@@ -270,14 +177,8 @@ export class Sequential {
 
   /** Mean data loss and accuracy on (x, y), in inference mode. */
   evaluate(x: Matrix, y: Targets, options: { batchSize?: number } = {}): Evaluation {
-    const loss = this.requireLoss('Sequential.evaluate');
-    return this.score(x, y, this.prepare('Sequential.evaluate', x, y), loss, options.batchSize);
-  }
-
-  /** Loss and accuracy on data that prepare() has already checked. */
-  private score(x: Matrix, y: Targets, scorer: Scorer, loss: Loss, batchSize?: number): Evaluation {
-    const output = this.predict(x, { batchSize });
-    return { loss: loss.calculate(output, y), accuracy: scorer.correct(output, y) / (x.rows * scorer.outputsPerSample) };
+    this.requireLoss('Sequential.evaluate');
+    return this.score(x, y, this.prepare('Sequential.evaluate', x, y), options.batchSize);
   }
 
   /** The fraction of (x, y) the model gets right. */
@@ -285,6 +186,12 @@ export class Sequential {
     const scorer = this.prepare('Sequential.accuracy', x, y);
     const output = this.predict(x);
     return scorer.correct(output, y) / (x.rows * scorer.outputsPerSample);
+  }
+
+  /** Loss and accuracy on data that prepare() has already checked, for a model whose loss is set. */
+  private score(x: Matrix, y: Targets, scorer: Scorer, batchSize?: number): Evaluation {
+    const output = this.predict(x, { batchSize });
+    return { loss: this.loss!.calculate(output, y), accuracy: scorer.correct(output, y) / (x.rows * scorer.outputsPerSample) };
   }
 
   /** The number of weights and biases in the model. */
@@ -299,7 +206,7 @@ export class Sequential {
     const lines = ['layer            outputs   parameters'];
     let width: number | undefined; // activations and dropout keep the width of the layer before them
     this.layers.forEach((layer, i) => {
-      width = sizes(layer).nOutputs ?? width;
+      width = layerSizes(layer).nOutputs ?? width;
       const params = isTrainable(layer) ? layer.weights.size + layer.biases.size : 0;
       lines.push(`${`${i} ${layer.name}`.padEnd(17)}${String(width ?? '').padEnd(10)}${params}`);
     });
@@ -312,77 +219,29 @@ export class Sequential {
     return this.loss;
   }
 
-  private checkInputs(op: string, x: Matrix): void {
-    if (this.layers.length === 0) throw new ScratchnetError(op, 'the model has no layers; add some with model.add(layer)');
-    if (!(x instanceof Matrix)) throw new ShapeError(op, 'x must be a Matrix with one row per sample');
-    if (x.rows === 0) throw new ShapeError(op, `x is empty (${x.rows}×${x.cols}): there are no samples`);
-    const { nInputs } = sizes(this.layers.find((layer) => sizes(layer).nInputs !== undefined) ?? this.layers[0]);
-    if (nInputs !== undefined && x.cols !== nInputs) {
-      throw new ShapeError(op, `x has ${x.cols} values per sample (${x.rows}×${x.cols}) but the first layer takes ${nInputs}`);
-    }
-    checkFinite(op, 'x', x, 'inputs');
+  private requireTraining(op: string): { loss: Loss; optimizer: Optimizer } {
+    const loss = this.requireLoss(op);
+    if (!this.optimizer) throw new ScratchnetError(op, 'the model has no optimizer; pass one: new Sequential(layers, { loss, optimizer })');
+    return { loss, optimizer: this.optimizer };
   }
 
-  /** Checks x and y fully before any weight changes, and returns how to score predictions against y. */
-  private prepare(op: string, x: Matrix, y: Targets): Scorer {
-    this.checkInputs(op, x);
-    const probe = this.forward(sliceRows(x, 0, 1), { training: false });
-    const kind = this.accuracyKind ?? inferAccuracy(this.loss, this.layers[this.layers.length - 1]);
-    if (kind === 'categorical') {
-      // Validates every label now, so a bad label cannot stop training halfway.
-      const oneHot = y instanceof Matrix && !(y.cols === 1 && probe.cols > 1);
-      if (oneHot) {
-        checkOneHotShape(op, y, x.rows, probe.cols);
-        checkFinite(op, 'y', y, 'targets');
-      }
-      const labels = oneHot ? y : toLabels(op, y, x.rows, probe.cols);
-      return {
-        gather: (indices) => (labels instanceof Matrix ? gatherRows(labels, indices) : gatherLabels(labels, indices)),
-        correct: (output, targets) => countCorrect(output, targets),
-        outputsPerSample: 1,
-      };
-    }
-    const targets = toTargetMatrix(op, y, new Matrix(x.rows, probe.cols));
-    checkFinite(op, 'y', targets, 'targets');
-    if (kind === 'binary') {
-      const outside = targets.data.findIndex((t) => !(t >= 0 && t <= 1));
-      if (outside >= 0) {
-        const [row, col] = [Math.floor(outside / targets.cols), outside % targets.cols];
-        throw new ScratchnetError(op, `y holds ${targets.data[outside]} at row ${row}, column ${col}; binary targets must lie in [0, 1]`);
-      }
-    }
-    const precision = standardDeviation(targets.data) / 250;
-    return {
-      gather: (indices) => gatherRows(targets, indices),
-      correct: (output, t) => (kind === 'binary' ? countBinaryCorrect(output, t) : countWithin(output, t, precision)),
-      outputsPerSample: probe.cols,
-    };
+  /** The accuracy kind set in the options, or the one the loss and last layer imply. */
+  private get scoring(): AccuracyKind {
+    return this.accuracyKind ?? inferAccuracy(this.loss, this.layers[this.layers.length - 1]);
+  }
+
+  /** Checks x and y fully before any weight changes, and returns how to gather and score batches of y. */
+  private prepare(op: string, x: Matrix, y: Targets): PreparedTargets {
+    checkInputs(op, this.layers, x);
+    const outputs = this.forward(sliceRows(x, 0, 1), { training: false }).cols;
+    return prepareTargets(op, this.scoring, y, x.rows, outputs);
   }
 }
 
-/** Throws, naming the row and column, if `m` holds NaN or ±Infinity. */
-function checkFinite(op: string, name: string, m: Matrix, what: string): void {
-  const bad = findNonFinite(m);
-  if (bad) throw new ScratchnetError(op, `${name} holds ${bad.value} at row ${bad.row}, column ${bad.col}; ${what} must be finite numbers`);
-}
-
-/** How train() gathers a batch's targets and scores its outputs. */
-interface Scorer {
-  gather(indices: Int32Array): Targets;
-  /** The number of correct outputs (samples, for categorical accuracy). */
-  correct(output: Matrix, targets: Targets): number;
-  /** 1 for categorical accuracy; the number of outputs for binary and regression accuracy. */
-  outputsPerSample: number;
-}
-
-function gatherLabels(labels: Int32Array, indices: Int32Array): Int32Array {
-  const out = new Int32Array(indices.length);
-  for (let i = 0; i < indices.length; i++) out[i] = labels[indices[i]];
-  return out;
-}
-
-function inferAccuracy(loss: Loss | undefined, last: Layer): AccuracyKind {
-  if (loss instanceof CategoricalCrossEntropy || last instanceof Softmax) return 'categorical';
-  if (loss instanceof BinaryCrossEntropy || last instanceof Sigmoid) return 'binary';
-  return 'regression';
+/** Appends an epoch's figures to the history. */
+function record(history: History, info: EpochInfo): void {
+  history.loss.push(info.loss);
+  history.accuracy.push(info.accuracy);
+  if (info.validationLoss !== undefined) history.validationLoss.push(info.validationLoss);
+  if (info.validationAccuracy !== undefined) history.validationAccuracy.push(info.validationAccuracy);
 }

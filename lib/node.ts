@@ -1,8 +1,10 @@
-// Node-only helpers: saving and loading models as files, and reading the four official IDX
-// files of MNIST or Fashion-MNIST from a folder. Kept out of the core library (import from
+// Node-only helpers: saving and loading models as files, and finding and reading the four
+// official IDX files of MNIST or Fashion-MNIST. Kept out of the core library (import from
 // 'scratchnet/node') so the core runs unchanged in browsers and Web Workers.
 import { access, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { IDX_FILES, type DatasetInfo } from './datasets.ts';
 import { labelledImages, readIDX, type LabelledImages } from './idx.ts';
 import { ScratchnetError } from './errors.ts';
 import type { Sequential } from './model.ts';
@@ -48,13 +50,8 @@ function withFileName<T>(path: string, load: () => T): T {
   }
 }
 
-/** The official file names of an IDX image dataset's training and test halves. */
-export const IDX_FILES = {
-  trainImages: 'train-images-idx3-ubyte',
-  trainLabels: 'train-labels-idx1-ubyte',
-  testImages: 't10k-images-idx3-ubyte',
-  testLabels: 't10k-labels-idx1-ubyte',
-} as const;
+// The file names live with the datasets in the core; 'scratchnet/node' has always offered them too.
+export { IDX_FILES };
 
 /** The path of `name` in `folder`, raw or gzipped, or undefined when neither exists. */
 export async function findIDXFile(folder: string, name: string): Promise<string | undefined> {
@@ -67,6 +64,32 @@ export async function findIDXFile(folder: string, name: string): Promise<string 
     }
   }
   return undefined;
+}
+
+/** The first of `folders` that holds all four official IDX files (raw or .gz), or undefined when none does. */
+export async function findIDXFolder(folders: string[]): Promise<string | undefined> {
+  for (const folder of folders) {
+    const found = await Promise.all(Object.values(IDX_FILES).map((name) => findIDXFile(folder, name)));
+    if (found.every(Boolean)) return folder;
+  }
+  return undefined;
+}
+
+/** The folders where a dataset may be, in search order: where its npm or system package installs it, then `root/data/<name>`. */
+export function datasetFolders(info: DatasetInfo, root: string): string[] {
+  const folders: string[] = [];
+  if (info.npmPackage) {
+    try {
+      // Node's own lookup from this file: the project's node_modules, or the one scratchnet is installed in.
+      const manifest = createRequire(import.meta.url).resolve(`${info.npmPackage.name}/package.json`);
+      folders.push(join(dirname(manifest), info.npmPackage.folder));
+    } catch {
+      // the package is not installed
+    }
+  }
+  if (info.systemFolder) folders.push(info.systemFolder);
+  folders.push(join(root, 'data', info.name));
+  return folders;
 }
 
 /** Reads the official train and test files (raw or .gz) from `folder`; errors name the missing or damaged file. */

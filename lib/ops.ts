@@ -3,7 +3,7 @@
 // Every op checks shapes first and names itself and both shapes when they do not fit.
 import { ScratchnetError, ShapeError } from './errors.ts';
 import { Matrix, type DType } from './matrix.ts';
-import { WASM_MIN_WORK, getBackend, wasmMatmul } from './backend.ts';
+import { kernels } from './kernels/kernels.ts';
 
 /** Formats a shape for error messages, e.g. `(3×4)`. */
 export function shapeOf(m: Matrix): string {
@@ -16,9 +16,7 @@ function widest(a: Matrix, b?: Matrix): DType {
 }
 
 function checkMatrix(op: string, name: string, m: unknown): asserts m is Matrix {
-  if (!(m instanceof Matrix)) {
-    throw new ShapeError(op, `${name} must be a Matrix (build one with Matrix.fromRows([[...]])), not ${describe(m)}`);
-  }
+  if (!(m instanceof Matrix)) throw new ShapeError(op, `${name} must be a Matrix (build one with Matrix.fromRows([[...]])), not ${describe(m)}`);
 }
 
 function describe(value: unknown): string {
@@ -58,61 +56,9 @@ export function matmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): Matri
     throw new ShapeError('matmul', `${left} · ${right}: inner dimensions ${k} and ${kB} differ`);
   }
   const out = new Matrix(n, m, undefined, { dtype: widest(a, b) });
-  const A = a.data;
-  const B = b.data;
-  const C = out.data;
-  // Large float32 products go to the WebAssembly kernel (see backend.ts); the loops below are the
-  // readable reference, which tests compare it with.
-  if (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array && n * k * m >= WASM_MIN_WORK && getBackend() === 'wasm') {
-    wasmMatmul(A, B, C, n, k, m, transposeA, transposeB);
-    return out;
-  }
-  // Every path adds up in float64 and rounds once when it stores, so the result does not depend
-  // on which path ran, and float32 matrices lose as little as possible.
-  if (!transposeA && !transposeB) {
-    // i-k-j order walks B and the row sums sequentially in memory.
-    const row = new Float64Array(m);
-    for (let i = 0; i < n; i++) {
-      row.fill(0);
-      for (let p = 0; p < k; p++) {
-        const aip = A[i * k + p];
-        if (aip === 0) continue; // ReLU outputs and image pixels are often zero
-        const bRow = p * m;
-        for (let j = 0; j < m; j++) row[j] += aip * B[bRow + j];
-      }
-      C.set(row, i * m);
-    }
-  } else if (transposeA && !transposeB) {
-    // a is (k×n): row p of a scales row p of b into every row of the result.
-    const sums = new Float64Array(n * m);
-    for (let p = 0; p < k; p++) {
-      const bRow = p * m;
-      for (let i = 0; i < n; i++) {
-        const api = A[p * n + i];
-        if (api === 0) continue;
-        const cRow = i * m;
-        for (let j = 0; j < m; j++) sums[cRow + j] += api * B[bRow + j];
-      }
-    }
-    C.set(sums);
-  } else if (!transposeA && transposeB) {
-    // b is (m×k): each element is the dot product of a row of a and a row of b.
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < m; j++) {
-        let total = 0;
-        for (let p = 0; p < k; p++) total += A[i * k + p] * B[j * k + p];
-        C[i * m + j] = total;
-      }
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < m; j++) {
-        let total = 0;
-        for (let p = 0; p < k; p++) total += A[p * n + i] * B[j * k + p];
-        C[i * m + j] = total;
-      }
-    }
-  }
+  // The kernels in use do the arithmetic (lib/kernels/). The readable loops add up in float64 and round
+  // once; the fast path, for large float32 products, adds up in float32, so its last digits can differ.
+  kernels().matmul(a.data, b.data, out.data, n, k, m, transposeA, transposeB);
   return out;
 }
 
@@ -120,9 +66,7 @@ export function matmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): Matri
 export function transpose(a: Matrix): Matrix {
   checkMatrix('transpose', 'its argument', a);
   const out = new Matrix(a.cols, a.rows, undefined, { dtype: a.dtype });
-  for (let r = 0; r < a.rows; r++) {
-    for (let c = 0; c < a.cols; c++) out.data[c * a.rows + r] = a.data[r * a.cols + c];
-  }
+  for (let r = 0; r < a.rows; r++) for (let c = 0; c < a.cols; c++) out.data[c * a.rows + r] = a.data[r * a.cols + c];
   return out;
 }
 
@@ -130,9 +74,7 @@ export function transpose(a: Matrix): Matrix {
 export function addRowVector(a: Matrix, row: Matrix): Matrix {
   checkMatrix('addRowVector', 'the matrix', a);
   checkMatrix('addRowVector', 'the row vector', row);
-  if (row.rows !== 1 || row.cols !== a.cols) {
-    throw new ShapeError('addRowVector', `${shapeOf(a)} + ${shapeOf(row)}: needs a (1×${a.cols}) row vector`);
-  }
+  if (row.rows !== 1 || row.cols !== a.cols) throw new ShapeError('addRowVector', `${shapeOf(a)} + ${shapeOf(row)}: needs a (1×${a.cols}) row vector`);
   const out = new Matrix(a.rows, a.cols, undefined, { dtype: widest(a, row) });
   for (let r = 0; r < a.rows; r++) {
     const base = r * a.cols;
@@ -145,9 +87,7 @@ type Operand = Matrix | number;
 
 /** Applies `f` element by element, broadcasting a scalar, a (1×m) row or an (n×1) column over b's partner. */
 function broadcast(op: string, symbol: string, a: Operand, b: Operand, f: (x: number, y: number) => number): Matrix {
-  if (typeof a === 'number' && typeof b === 'number') {
-    throw new ShapeError(op, 'needs at least one Matrix; for two numbers use plain arithmetic');
-  }
+  if (typeof a === 'number' && typeof b === 'number') throw new ShapeError(op, 'needs at least one Matrix; for two numbers use plain arithmetic');
   if (typeof a !== 'number') checkMatrix(op, 'the left operand', a);
   if (typeof b !== 'number') checkMatrix(op, 'the right operand', b);
   const [ra, ca] = typeof a === 'number' ? [1, 1] : [a.rows, a.cols];
@@ -168,9 +108,7 @@ function broadcast(op: string, symbol: string, a: Operand, b: Operand, f: (x: nu
   const right = index(b);
   const dtype = (typeof a !== 'number' && a.dtype === 'float64') || (typeof b !== 'number' && b.dtype === 'float64') ? 'float64' : 'float32';
   const out = new Matrix(rows, cols, undefined, { dtype });
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out.data[r * cols + c] = f(left(r, c), right(r, c));
-  }
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out.data[r * cols + c] = f(left(r, c), right(r, c));
   return out;
 }
 
@@ -198,9 +136,7 @@ export function divide(a: Operand, b: Operand): Matrix {
 export function map(a: Matrix, f: (value: number, row: number, col: number) => number): Matrix {
   checkMatrix('map', 'its argument', a);
   const out = new Matrix(a.rows, a.cols, undefined, { dtype: a.dtype });
-  for (let r = 0; r < a.rows; r++) {
-    for (let c = 0; c < a.cols; c++) out.data[r * a.cols + c] = f(a.data[r * a.cols + c], r, c);
-  }
+  for (let r = 0; r < a.rows; r++) for (let c = 0; c < a.cols; c++) out.data[r * a.cols + c] = f(a.data[r * a.cols + c], r, c);
   return out;
 }
 

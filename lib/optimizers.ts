@@ -4,7 +4,7 @@
 import { ScratchnetError } from './errors.ts';
 import { Matrix } from './matrix.ts';
 import { isTrainable, type Layer, type TrainableLayer } from './layers.ts';
-import { WASM_MIN_ELEMENTS, getBackend, wasmAdam } from './backend.ts';
+import { kernels } from './kernels/kernels.ts';
 
 /** Settings every optimizer shares. */
 export interface OptimizerOptions {
@@ -132,17 +132,13 @@ export class SGD extends Optimizer {
   updateParams(layer: TrainableLayer): void {
     const lr = this.currentLearningRate;
     if (this.momentum === 0) {
-      for (const [param, grad] of [[layer.weights, layer.dweights!], [layer.biases, layer.dbiases!]] as const) {
-        for (let i = 0; i < param.size; i++) param.data[i] -= lr * grad.data[i];
-      }
+      // w ← w − lr · ∂w, with no state to keep
+      for (const [param, grad] of [[layer.weights, layer.dweights!], [layer.biases, layer.dbiases!]] as const) kernels().sgd(param.data, grad.data, lr);
       return;
     }
+    // v ← momentum · v − lr · ∂w, then w ← w + v
     for (const { param, grad, momentums } of this.slots(layer, { momentums: true })) {
-      for (let i = 0; i < param.size; i++) {
-        const update = this.momentum * momentums.data[i] - lr * grad.data[i];
-        momentums.data[i] = update;
-        param.data[i] += update;
-      }
+      kernels().sgdMomentum(param.data, grad.data, momentums.data, lr, this.momentum);
     }
   }
 }
@@ -165,13 +161,9 @@ export class AdaGrad extends Optimizer {
   }
 
   updateParams(layer: TrainableLayer): void {
-    const lr = this.currentLearningRate;
+    // cache ← cache + ∂w², then w ← w − lr · ∂w / (√cache + ε)
     for (const { param, grad, cache } of this.slots(layer, { cache: true })) {
-      for (let i = 0; i < param.size; i++) {
-        const g = grad.data[i];
-        cache.data[i] += g * g;
-        param.data[i] += (-lr * g) / (Math.sqrt(cache.data[i]) + this.epsilon);
-      }
+      kernels().adagrad(param.data, grad.data, cache.data, this.currentLearningRate, this.epsilon);
     }
   }
 }
@@ -190,14 +182,9 @@ export class RMSProp extends Optimizer {
   }
 
   updateParams(layer: TrainableLayer): void {
-    const lr = this.currentLearningRate;
-    const rho = this.rho;
+    // cache ← ρ · cache + (1 − ρ) · ∂w², then w ← w − lr · ∂w / (√cache + ε)
     for (const { param, grad, cache } of this.slots(layer, { cache: true })) {
-      for (let i = 0; i < param.size; i++) {
-        const g = grad.data[i];
-        cache.data[i] = rho * cache.data[i] + (1 - rho) * g * g;
-        param.data[i] += (-lr * g) / (Math.sqrt(cache.data[i]) + this.epsilon);
-      }
+      kernels().rmsprop(param.data, grad.data, cache.data, this.currentLearningRate, this.epsilon, this.rho);
     }
   }
 }
@@ -218,26 +205,45 @@ export class Adam extends Optimizer {
   }
 
   updateParams(layer: TrainableLayer): void {
-    const lr = this.currentLearningRate;
     const { beta1, beta2, epsilon } = this;
     // Early on, m and v are biased towards their zero start; dividing by 1 − βᵗ corrects that.
     const correction1 = 1 - beta1 ** (this.iterations + 1);
     const correction2 = 1 - beta2 ** (this.iterations + 1);
-    for (const { param, grad, momentums: m, cache: v } of this.slots(layer, { momentums: true, cache: true })) {
-      if (param.data instanceof Float32Array && grad.data instanceof Float32Array && param.size >= WASM_MIN_ELEMENTS && getBackend() === 'wasm') {
-        // The fast path (backend.ts): the same update, 4 values at a time, in float32.
-        const scale = Math.sqrt(correction2);
-        wasmAdam(param.data, grad.data, m.data as Float32Array, v.data as Float32Array, { rate: (lr * scale) / correction1, epsilon: epsilon * scale, beta1, beta2 });
-        continue;
-      }
-      for (let i = 0; i < param.size; i++) {
-        const g = grad.data[i];
-        m.data[i] = beta1 * m.data[i] + (1 - beta1) * g;
-        v.data[i] = beta2 * v.data[i] + (1 - beta2) * g * g;
-        const mHat = m.data[i] / correction1;
-        const vHat = v.data[i] / correction2;
-        param.data[i] += (-lr * mHat) / (Math.sqrt(vHat) + epsilon);
-      }
+    // m ← β₁m + (1 − β₁)∂w, v ← β₂v + (1 − β₂)∂w², then w ← w − lr · m̂ / (√v̂ + ε)
+    const step = { learningRate: this.currentLearningRate, epsilon, beta1, beta2, correction1, correction2 };
+    for (const { param, grad, momentums, cache } of this.slots(layer, { momentums: true, cache: true })) {
+      kernels().adam(param.data, grad.data, momentums.data, cache.data, step);
     }
+  }
+}
+
+/** The optimizers createOptimizer() makes by name, and the learning rate each starts from when none is given. */
+export const OPTIMIZER_DEFAULTS = {
+  adam: { learningRate: 0.001 },
+  sgd: { learningRate: 0.1, momentum: 0.9 },
+  rmsprop: { learningRate: 0.001 },
+  adagrad: { learningRate: 0.05 },
+} as const;
+
+/** A name createOptimizer() knows: 'adam', 'sgd', 'rmsprop' or 'adagrad'. */
+export type OptimizerName = keyof typeof OPTIMIZER_DEFAULTS;
+
+/**
+ * The optimizer called `name`, with `options` over its defaults (OPTIMIZER_DEFAULTS: learning
+ * rates suited to training an MLP on MNIST, and momentum 0.9 for SGD), e.g. createOptimizer('adam', { decay: 1e-4 }).
+ */
+export function createOptimizer(name: string, options: OptimizerOptions = {}): Optimizer {
+  const settings = { decay: options.decay, learningRate: options.learningRate ?? OPTIMIZER_DEFAULTS[name as OptimizerName]?.learningRate };
+  switch (name) {
+    case 'adam':
+      return new Adam(settings);
+    case 'sgd':
+      return new SGD({ ...settings, momentum: OPTIMIZER_DEFAULTS.sgd.momentum });
+    case 'rmsprop':
+      return new RMSProp(settings);
+    case 'adagrad':
+      return new AdaGrad(settings);
+    default:
+      throw new ScratchnetError('createOptimizer', `unknown optimizer ${JSON.stringify(name)}; use one of ${Object.keys(OPTIMIZER_DEFAULTS).join(', ')}`);
   }
 }

@@ -3,7 +3,8 @@
 // names the field or layer at fault. Used by the MNIST chapter and the CLI (chapter 10).
 import { FormatError } from './errors.ts';
 import { Matrix } from './matrix.ts';
-import { Dense, Dropout, isTrainable, type Layer } from './layers.ts';
+import { Dropout } from './dropout.ts';
+import { Dense, isTrainable, type Layer } from './layers.ts';
 import { Linear, ReLU, Sigmoid, Softmax } from './activations.ts';
 import { BinaryCrossEntropy, CategoricalCrossEntropy, Loss, MeanAbsoluteError, MeanSquaredError } from './losses.ts';
 import { Sequential } from './model.ts';

@@ -32,10 +32,17 @@ export function checkLabels(op: string, labels: Labels, samples: number, classes
   return out;
 }
 
+/**
+ * True when `targets` are one-hot rows for `classes` classes rather than labels: any Matrix,
+ * except a single column for several classes, which holds one label per row.
+ */
+export function isOneHot(targets: Targets, classes: number): targets is Matrix {
+  return targets instanceof Matrix && !(targets.cols === 1 && classes > 1);
+}
+
 /** The sparse labels behind `targets`: checked labels as given, or the hot column of each one-hot row. */
 export function toLabels(op: string, targets: Targets, samples: number, classes: number): Int32Array {
-  if (!(targets instanceof Matrix)) return checkLabels(op, targets, samples, classes);
-  if (targets.cols === 1 && classes > 1) return checkLabels(op, targets.data, samples, classes);
+  if (!isOneHot(targets, classes)) return checkLabels(op, targets instanceof Matrix ? targets.data : targets, samples, classes);
   checkOneHotShape(op, targets, samples, classes);
   const out = new Int32Array(samples);
   for (let r = 0; r < samples; r++) {

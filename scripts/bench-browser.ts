@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { REFERENCE, median, referenceRun, type ReferenceRun } from '../bench/reference.ts';
 import { IDX_FILES, findIDXFile, loadIDXDataset } from '../lib/node.ts';
-import { launchChromium, serveDirectory } from '../tests/support/browser.ts';
+import { CHROMIUM_PATH, launchChromium, serveDirectory } from './browser.ts';
 import { fail, parseOptions, wholeNumber } from './cli.ts';
 import { DATASETS, datasetFolder } from './datasets.ts';
 
@@ -18,9 +18,8 @@ const args = parseOptions({ epochs: { type: 'string' } }, 'usage: npm run bench:
 const epochs = wholeNumber('epochs', args.epochs, 3);
 const { sizes, batchSize, learningRate } = REFERENCE;
 
-// The same path tests/support/browser.ts launches; checked first so a missing browser costs no training time.
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromiumPath)) fail(`bench:browser needs Chromium at ${chromiumPath}, which is missing: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+// Checked first, so a missing browser costs no training time.
+if (!existsSync(CHROMIUM_PATH)) fail(`bench:browser needs Chromium at ${CHROMIUM_PATH}, which is missing: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
 
 const root = resolve(import.meta.dirname, '..');
 const dataFolder = await datasetFolder(DATASETS.mnist);
@@ -43,13 +42,13 @@ const site = join(temporary, 'site');
 
 // One tsc run with the project's compiler and the core library's settings (ES2023 plus the globals
 // Node, browsers and Workers share; lib/node.ts left out), type-checking bench/reference.ts with lib/.
+// The files listed here join tsconfig.core.json's own include and exclude, which still apply.
 writeFileSync(
   join(temporary, 'tsconfig.json'),
   JSON.stringify({
     extends: join(root, 'tsconfig.core.json'),
     compilerOptions: { noEmit: false, rootDir: root, outDir: site, sourceMap: false, declaration: false },
-    include: [join(root, 'lib'), join(root, 'bench/reference.ts'), join(root, 'tests/support/universal-globals.d.ts'), join(root, 'tests/support/wasm-globals.d.ts')],
-    exclude: [join(root, 'lib/node.ts')],
+    files: [join(root, 'bench/reference.ts')],
   }),
 );
 try {

@@ -3,10 +3,7 @@
 //   npm run train -- --dataset mnist [--epochs 12 --batch-size 128 --hidden 256,128 --optimizer adam
 //                    --learning-rate 0.001 --decay 0.0001 --dropout 0.1 --seed 1 --out model.json]
 import { writeFile } from 'node:fs/promises';
-import {
-  AdaGrad, Adam, CategoricalCrossEntropy, Dense, Dropout, RMSProp, Random, ReLU, SGD, Sequential, Softmax,
-  TrainingError, argmax, gatherRows, serializeModel, sliceRows, type Layer, type Optimizer,
-} from '../lib/index.ts';
+import { OPTIMIZER_DEFAULTS, Random, ScratchnetError, TrainingError, argmax, createOptimizer, gatherRows, mlp, serializeModel, sliceRows, type Optimizer } from '../lib/index.ts';
 import { loadIDXDataset, saveModel } from '../lib/node.ts';
 import { Progress, confusionTable, fail, nonNegative, parseOptions, wholeNumber } from './cli.ts';
 import { datasetFolder, datasetInfo } from './datasets.ts';
@@ -51,8 +48,10 @@ const epochs = wholeNumber('epochs', args.epochs, defaults.epochs);
 const batchSize = wholeNumber('batch-size', args['batch-size'], 128);
 const hidden = (args.hidden ?? defaults.hidden).split(',').map((part) => wholeNumber('hidden', part.trim(), 0));
 const optimizerName = args.optimizer ?? 'adam';
-const learningRate = nonNegative('learning-rate', args['learning-rate'], optimizerName === 'sgd' ? 0.1 : optimizerName === 'adagrad' ? 0.05 : 0.001);
 const decay = nonNegative('decay', args.decay, 1e-4);
+const optimizer = makeOptimizer(args['learning-rate'] === undefined ? undefined : nonNegative('learning-rate', args['learning-rate'], 0));
+// createOptimizer's default for this optimizer when --learning-rate is not given (OPTIMIZER_DEFAULTS).
+const learningRate = optimizer.learningRate;
 const dropout = nonNegative('dropout', args.dropout, defaults.dropout);
 if (dropout >= 1) fail(`--dropout must be below 1, not ${dropout}`);
 const seed = Number(args.seed ?? 1);
@@ -60,18 +59,13 @@ if (!Number.isInteger(seed) || seed < 0) fail(`--seed must be a whole number of 
 const validationSize = wholeNumber('validation', args.validation, 5000);
 const out = args.out ?? `${info.name}-model.json`;
 
-function makeOptimizer(): Optimizer {
-  switch (optimizerName) {
-    case 'adam':
-      return new Adam({ learningRate, decay });
-    case 'sgd':
-      return new SGD({ learningRate, decay, momentum: 0.9 });
-    case 'rmsprop':
-      return new RMSProp({ learningRate, decay });
-    case 'adagrad':
-      return new AdaGrad({ learningRate, decay });
-    default:
-      return fail(`--optimizer must be adam, sgd, rmsprop or adagrad, not "${optimizerName}"`);
+function makeOptimizer(learningRate: number | undefined): Optimizer {
+  if (!Object.hasOwn(OPTIMIZER_DEFAULTS, optimizerName)) fail(`--optimizer must be adam, sgd, rmsprop or adagrad, not "${optimizerName}"`);
+  try {
+    return createOptimizer(optimizerName, { learningRate, decay });
+  } catch (error) {
+    // A learning rate of 0, which the optimizer refuses.
+    return fail(error instanceof ScratchnetError ? error.message : String(error));
   }
 }
 
@@ -94,15 +88,8 @@ const pick = (indices: Int32Array) => ({ x: gatherRows(train.x, indices), y: Int
 const trainSet = pick(trainIndices);
 const validationSet = pick(validationIndices);
 
-const layers: Layer[] = [];
-let inputs = train.x.cols;
-for (const width of hidden) {
-  layers.push(new Dense(inputs, width, { initializer: 'heNormal', rng }), new ReLU());
-  if (dropout > 0) layers.push(new Dropout(dropout, { rng }));
-  inputs = width;
-}
-layers.push(new Dense(inputs, info.classes.length, { initializer: 'glorotUniform', rng }), new Softmax());
-const model = new Sequential(layers, { loss: new CategoricalCrossEntropy(), optimizer: makeOptimizer() });
+// He-normal hidden layers with ReLU (and dropout), a Glorot-uniform output layer with softmax.
+const model = mlp([train.x.cols, ...hidden, info.classes.length], { dropout, rng, optimizer });
 
 console.log(
   `${trainSet.x.rows} training, ${validationSet.x.rows} validation, ${test.x.rows} test images · ` +

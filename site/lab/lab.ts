@@ -2,21 +2,12 @@
 // with live curves, pause and resume, then see test accuracy, the confusion matrix, the most
 // confidently wrong images and the first layer's weights. Also: draw a digit for a pre-trained
 // network (shipped with the site, made by the repository's CLI) and see its probabilities live.
-import { Matrix, decodeModel, readIDX, type Sequential } from '../../lib/index.ts';
+import { Matrix, decodeModel, readIDX, type DatasetEntry, type Sequential } from '../../lib/index.ts';
 import { toDOM } from '../notebook/dom.ts';
 import { renderOutput } from '../notebook/render.ts';
-import { linePlot } from '../notebook/runtime.ts';
+import { linePlot } from '../notebook/figures.ts';
 import type { LabMessage, LabResults, LabSettings } from './protocol.ts';
 import { toMnist } from './preprocess.ts';
-
-interface DatasetEntry {
-  name: string;
-  title: string;
-  classes: string[];
-  available: boolean;
-  reason?: string;
-  files?: Record<string, { path: string; bytes: number }>;
-}
 
 const $ = <T extends HTMLElement>(root: HTMLElement, selector: string): T => root.querySelector<T>(selector)!;
 

@@ -2,8 +2,7 @@
 // trains an MLP batch by batch, yielding between batches so Pause and Resume take effect at once,
 // and sends back live loss and accuracy, and at the end the test results. Runs off the main thread.
 import {
-  Adam, CategoricalCrossEntropy, Dense, RMSProp, Random, ReLU, SGD, Sequential, Softmax,
-  argmax, confusionMatrix, gatherRows, labelledImages, readIDX, sliceRows, type LabelledImages, type Layer,
+  Dense, Random, Sequential, argmax, confusionMatrix, createOptimizer, gatherRows, labelledImages, mlp, readIDX, sliceRows, type LabelledImages,
 } from '../../lib/index.ts';
 import type { LabMessage, LabRequest, LabSettings } from './protocol.ts';
 
@@ -64,17 +63,8 @@ async function train(settings: LabSettings): Promise<void> {
   const order = rng.permutation(data.train.x.rows);
   const validation = { x: gatherRows(data.train.x, order.subarray(0, VALIDATION)), y: Int32Array.from(order.subarray(0, VALIDATION), (i) => data!.train.y[i]) };
   const trainIndices = order.slice(VALIDATION);
-  const layers: Layer[] = [];
-  let inputs = 784;
-  for (const width of settings.hidden) {
-    layers.push(new Dense(inputs, width, { initializer: 'heNormal', rng }), new ReLU());
-    inputs = width;
-  }
-  layers.push(new Dense(inputs, 10, { initializer: 'glorotUniform', rng }), new Softmax());
-  const optimizer =
-    settings.optimizer === 'sgd' ? new SGD({ learningRate: settings.learningRate, momentum: 0.9 }) : settings.optimizer === 'rmsprop' ? new RMSProp({ learningRate: settings.learningRate }) : new Adam({ learningRate: settings.learningRate });
-  const model = new Sequential(layers, { loss: new CategoricalCrossEntropy(), optimizer });
-  const loss = new CategoricalCrossEntropy();
+  // He-normal hidden layers with ReLU, a Glorot-uniform output layer with softmax, no dropout.
+  const model = mlp([784, ...settings.hidden, 10], { rng, optimizer: createOptimizer(settings.optimizer, { learningRate: settings.learningRate }) });
   const steps = Math.ceil(trainIndices.length / settings.batchSize);
   for (let epoch = 1; epoch <= settings.epochs; epoch++) {
     const started = performance.now();
@@ -83,20 +73,13 @@ async function train(settings: LabSettings): Promise<void> {
     let correct = 0;
     for (let step = 1; step <= steps; step++) {
       const batch = trainIndices.subarray((step - 1) * settings.batchSize, step * settings.batchSize);
-      const x = gatherRows(data.train.x, batch);
       const y = Int32Array.from(batch, (i) => data!.train.y[i]);
-      const output = model.forward(x, { training: true });
-      const batchLoss = loss.calculate(output, y);
-      if (!Number.isFinite(batchLoss)) throw new Error(`the loss became ${batchLoss} at epoch ${epoch}, step ${step}: try a smaller learning rate`);
-      model.backward(output, y, { inputGradient: false });
-      optimizer.step(model.layers);
-      const predicted = argmax(output);
-      let right = 0;
-      for (let i = 0; i < y.length; i++) if (predicted[i] === y[i]) right += 1;
-      lossTotal += batchLoss * y.length;
-      correct += right;
+      // A diverging loss throws a TrainingError naming the epoch and step; the page shows its message.
+      const result = model.trainBatch(gatherRows(data.train.x, batch), y, { epoch, step, steps });
+      lossTotal += result.loss * y.length;
+      correct += result.correct;
       if (step % 20 === 0 || step === steps) {
-        post({ type: 'progress', epoch, epochs: settings.epochs, step, steps, loss: batchLoss, accuracy: right / y.length });
+        post({ type: 'progress', epoch, epochs: settings.epochs, step, steps, loss: result.loss, accuracy: result.accuracy });
         await checkpoint();
       }
     }

@@ -1,6 +1,7 @@
 // The messages between a chapter page and its cell Worker. The page sends the cells to run;
 // the Worker answers with each cell's rendered output as it finishes.
 import type { HElement } from './render.ts';
+import type { RunnableCell } from './runtime.ts';
 
 /** Page → Worker: run these cells in order, in a fresh session when `fresh` is set. */
 export interface RunRequest {
@@ -9,8 +10,8 @@ export interface RunRequest {
   run: number;
   fresh: boolean;
   seed: number;
-  /** `throws` marks a cell whose error is part of the lesson: the run goes on after it. */
-  cells: Array<{ index: number; source: string; throws: boolean }>;
+  /** `throws` marks a cell whose error is part of the lesson: the run goes on after it (see runCells). */
+  cells: RunnableCell[];
 }
 
 /** Worker → page: a cell started, or finished with these outputs. */

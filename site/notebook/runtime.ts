@@ -1,8 +1,10 @@
 // A notebook session: runs cells in order against one shared scope that holds the whole
-// scratchnet library, print(), figures and check(). The build, the tests and the page's Web
-// Worker all use this, so the outputs a reader sees are the outputs the tests checked.
+// scratchnet library, print(), figures and check(); and runCells, the one loop that runs a
+// chapter's cells. The build, the tests, scripts/run-cells.ts and the page's Web Worker all use
+// it, so the outputs a reader sees are the outputs the tests checked.
 import * as scratchnet from '../../lib/index.ts';
-import { Matrix, argmax, seed } from '../../lib/index.ts';
+import { Matrix, seed } from '../../lib/index.ts';
+import { heatmapFigure, imagesFigure, linePlot, scatterPlot, type ImagesOptions, type LinePlotOptions, type ScatterPlotOptions } from './figures.ts';
 import { CellSyntaxError, compileCell } from './transform.ts';
 import { formatValue, outputFor, type Figure, type Output } from './outputs.ts';
 
@@ -19,11 +21,6 @@ export interface CellResult {
 export interface SessionOptions {
   /** Seeds scratchnet's default generator before the first cell (the chapter's seed). */
   seed?: number;
-}
-
-/** Anything with a predict() that maps (n × 2) points to class scores, such as a Sequential model. */
-interface Classifier {
-  predict(x: Matrix): Matrix;
 }
 
 /** Runs notebook cells one after another, sharing their top-level names. */
@@ -48,11 +45,9 @@ export class NotebookSession {
         this.outputs.push({ kind: 'check', passed: Boolean(condition), message });
       },
       linePlot: (series: Record<string, ArrayLike<number>>, options: LinePlotOptions = {}) => figure(linePlot(series, options)),
-      scatterPlot: (x: Matrix, labels: ArrayLike<number>, options: { title?: string; model?: Classifier; resolution?: number } = {}) =>
-        figure(scatterPlot(x, labels, options)),
-      heatmap: (m: Matrix, options: { title?: string } = {}) => figure({ type: 'heatmap', title: options.title, rows: m.rows, cols: m.cols, values: Array.from(m.data) }),
-      showImages: (images: Matrix, options: { width?: number; height?: number; captions?: string[]; title?: string } = {}) =>
-        figure(imagesFigure(images, options)),
+      scatterPlot: (x: Matrix, labels: ArrayLike<number>, options: ScatterPlotOptions = {}) => figure(scatterPlot(x, labels, options)),
+      heatmap: (m: Matrix, options: { title?: string } = {}) => figure(heatmapFigure(m, options)),
+      showImages: (images: Matrix, options: ImagesOptions = {}) => figure(imagesFigure(images, options)),
     };
     // seed() replaces the library's default generator, so cells get a stand-in that always
     // forwards to the current one, even right after seed() in the same cell.
@@ -98,65 +93,55 @@ export function errorOutput(error: unknown, index: number): Output {
   return { kind: 'error', name: error.name, message: error.message, line: match ? Number(match[1]) : undefined };
 }
 
-/** Options for linePlot: labels, and the x values shared by every series. */
-export interface LinePlotOptions {
-  title?: string;
-  xLabel?: string;
-  yLabel?: string;
-  /** The x of each point; defaults to 1, 2, 3, … (epochs or steps). */
-  x?: ArrayLike<number>;
+/** A cell as runCells needs it: its place in the chapter, its source, and its `throws` flag. */
+export interface RunnableCell {
+  /** 0-based; names the cell in error messages and stack traces (`cell-3.ts`). */
+  index: number;
+  source: string;
+  /** Marked `ts cell throws`: its error is part of the lesson, so the run goes on after it. */
+  throws: boolean;
 }
 
-/** A line figure from named series, plotted against `options.x` or against 1, 2, 3, …. */
-export function linePlot(series: Record<string, ArrayLike<number>>, options: LinePlotOptions): Figure {
-  const { x, ...labels } = options;
-  return {
-    type: 'line',
-    ...labels,
-    series: Object.entries(series).map(([name, values]) => {
-      if (x && x.length !== values.length) throw new Error(`linePlot: series "${name}" has ${values.length} values but x has ${x.length}`);
-      return { name, y: Array.from(values), x: x ? Array.from(x) : Array.from(values, (_, i) => i + 1) };
-    }),
-  };
+/** A cell whose result contradicts its `throws` flag: it failed unmarked, or is marked and did not fail. */
+export interface UnexpectedResult<C extends RunnableCell = RunnableCell> {
+  cell: C;
+  result: CellResult;
 }
 
-/** A scatter figure of (n × 2) points; with a model, also its predicted class over a grid. */
-export function scatterPlot(x: Matrix, labels: ArrayLike<number>, options: { title?: string; model?: Classifier; resolution?: number }): Figure {
-  if (!(x instanceof Matrix) || x.cols !== 2) throw new Error(`scatterPlot: needs (n×2) points, not ${x instanceof Matrix ? x.shapeText : typeof x}`);
-  if (labels.length !== x.rows) throw new Error(`scatterPlot: ${labels.length} labels for ${x.rows} points`);
-  const xs = Array.from({ length: x.rows }, (_, i) => x.data[2 * i]);
-  const ys = Array.from({ length: x.rows }, (_, i) => x.data[2 * i + 1]);
-  const range = (values: number[]): [number, number] => {
-    const low = values.reduce((a, b) => Math.min(a, b), Infinity);
-    const high = values.reduce((a, b) => Math.max(a, b), -Infinity);
-    const margin = (high - low) * 0.05 || 1;
-    return [low - margin, high + margin];
-  };
-  const figure: Figure = { type: 'scatter', title: options.title, x: xs, y: ys, labels: Array.from(labels), xRange: range(xs), yRange: range(ys) };
-  if (options.model) {
-    const size = options.resolution ?? 80;
-    const grid = Matrix.zeros(size * size, 2);
-    for (let row = 0; row < size; row++) {
-      for (let col = 0; col < size; col++) {
-        const i = row * size + col;
-        grid.data[2 * i] = figure.xRange[0] + ((col + 0.5) / size) * (figure.xRange[1] - figure.xRange[0]);
-        grid.data[2 * i + 1] = figure.yRange[1] - ((row + 0.5) / size) * (figure.yRange[1] - figure.yRange[0]); // row 0 at the top
-      }
-    }
-    figure.boundary = { width: size, height: size, classes: Array.from(argmax(options.model.predict(grid))) };
+/** What runCells did: the results in order, and the cells that did not behave as marked. */
+export interface CellsRun<C extends RunnableCell = RunnableCell> {
+  /** One per cell that ran: all of them, unless one failed unexpectedly, which is then the last. */
+  results: CellResult[];
+  /**
+   * In order; empty when every cell did what its flag says. A cell marked `throws` that ran
+   * without an error is listed and the run goes on (its state is whole); a cell that failed
+   * without the mark is listed last, because the run stopped there.
+   */
+  unexpected: Array<UnexpectedResult<C>>;
+}
+
+/** Called around each cell, e.g. by the Worker to tell the page which cell is running. */
+export interface RunHooks<C extends RunnableCell> {
+  onStart?(cell: C): void;
+  onFinish?(cell: C, result: CellResult): void;
+}
+
+/**
+ * Runs `cells` in order in `session`. A cell marked `throws` may fail and the run goes on; after a
+ * cell that fails unexpectedly the run stops, since later cells would run against a half-finished
+ * state. Callers learn of both from `unexpected`: the build fails on its first entry.
+ */
+export async function runCells<C extends RunnableCell>(session: NotebookSession, cells: readonly C[], hooks: RunHooks<C> = {}): Promise<CellsRun<C>> {
+  const results: CellResult[] = [];
+  const unexpected: Array<UnexpectedResult<C>> = [];
+  for (const cell of cells) {
+    hooks.onStart?.(cell);
+    const result = await session.run(cell.source, cell.index);
+    results.push(result);
+    hooks.onFinish?.(cell, result);
+    if (result.failed === cell.throws) continue;
+    unexpected.push({ cell, result });
+    if (result.failed) break;
   }
-  return figure;
-}
-
-/** An images figure from a matrix with one image per row (values in [0, 1], or 0–255). */
-export function imagesFigure(images: Matrix, options: { width?: number; height?: number; captions?: string[]; title?: string }): Figure {
-  const side = Math.round(Math.sqrt(images.cols));
-  const width = options.width ?? side;
-  const height = options.height ?? side;
-  if (width * height !== images.cols) throw new Error(`showImages: rows of ${images.cols} values are not ${width}×${height} images`);
-  let max = 0;
-  for (let i = 0; i < images.size; i++) max = Math.max(max, images.data[i]);
-  const scale = max > 1 ? 1 / 255 : 1;
-  const rows = images.toRows().map((row) => row.map((v) => Math.min(1, Math.max(0, v * scale))));
-  return { type: 'images', title: options.title, width, height, images: rows, captions: options.captions };
+  return { results, unexpected };
 }

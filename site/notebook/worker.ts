@@ -4,7 +4,7 @@
 import { outputText } from './outputs.ts';
 import type { RunRequest, WorkerMessage } from './protocol.ts';
 import { renderOutputs } from './render.ts';
-import { NotebookSession } from './runtime.ts';
+import { NotebookSession, runCells } from './runtime.ts';
 
 let session: NotebookSession | undefined;
 const post = (message: WorkerMessage): void => postMessage(message);
@@ -13,19 +13,21 @@ addEventListener('message', async (event: MessageEvent<RunRequest>) => {
   const request = event.data;
   if (request.type !== 'run') return;
   if (request.fresh || !session) session = new NotebookSession({ seed: request.seed });
-  for (const cell of request.cells) {
-    post({ type: 'started', run: request.run, index: cell.index });
-    const result = await session.run(cell.source, cell.index);
-    post({
-      type: 'finished',
-      run: request.run,
-      index: cell.index,
-      failed: result.failed,
-      milliseconds: result.milliseconds,
-      outputs: renderOutputs(result.outputs),
-      text: result.outputs.map(outputText),
-    });
-    if (result.failed && !cell.throws) break; // later cells would run against a half-finished state
-  }
-  post({ type: 'done', run: request.run });
+  const run = request.run;
+  // runCells stops after a cell that fails unexpectedly; the page marks the cells it was sent
+  // but never heard about as not run.
+  await runCells(session, request.cells, {
+    onStart: (cell) => post({ type: 'started', run, index: cell.index }),
+    onFinish: (cell, result) =>
+      post({
+        type: 'finished',
+        run,
+        index: cell.index,
+        failed: result.failed,
+        milliseconds: result.milliseconds,
+        outputs: renderOutputs(result.outputs),
+        text: result.outputs.map(outputText),
+      }),
+  });
+  post({ type: 'done', run });
 });

@@ -2,14 +2,10 @@
 // equal one merged layer, a linear model stays near chance on the spirals while the same model
 // with ReLU learns them, the activation values, and that each exercise is solvable.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Figure, Output } from '../../site/notebook/outputs.ts';
-import { cellWith, proseNumbers, type RanChapter, runChapterFile } from '../support/chapters.ts';
+import { chapterChecks, figureOf, textOf } from '../support/chapter-checks.ts';
+import { type RanChapter, runChapterFile } from '../support/chapters.ts';
 
 const FILE = '04-non-linearity.mdx';
-
-function figures(outputs: Output[]): Figure[] {
-  return outputs.flatMap((output) => (output.kind === 'figure' ? [output.figure] : []));
-}
 
 describe('chapter 4: non-linearity', () => {
   let chapter: RanChapter;
@@ -17,50 +13,61 @@ describe('chapter 4: non-linearity', () => {
     chapter = await runChapterFile(FILE);
   });
 
-  it('runs every cell without an error', () => {
-    expect(chapter.results.flatMap((result, i) => (result.failed ? [i] : []))).toEqual([]);
+  const checks = chapterChecks(() => chapter, {
+    file: FILE,
+    exercises: [
+      'one layer gives the same outputs as three',
+      'f rises to 1 at x = 1 and is back to 0 from x = 2 on',
+      'at least 85% of the spiral points classified correctly',
+    ],
+    solutions: [
+      ['const W = Matrix.zeros(2, 3); // your weights here', 'const W = matmul(matmul(l1.weights, l2.weights), l3.weights);'],
+      [
+        'const b = Matrix.zeros(1, 3); // your biases here',
+        'const b = add(matmul(add(matmul(l1.biases, l2.weights), l2.biases), l3.weights), l3.biases);',
+      ],
+      ['const thirdWeight = 0; // your weight here', 'const thirdWeight = 1;'],
+      ["new Sigmoid(), new Dense(64, 3, { initializer: 'heNormal' })", "new ReLU(), new Dense(64, 3, { initializer: 'heNormal' })"],
+    ],
   });
 
   it("reproduces the book's two-layer outputs, up to float32 rounding", () => {
-    expect(chapter.text(cellWith(chapter, 'const twoLayers'))).toBe(
+    expect(textOf(chapter, 'const twoLayers')).toBe(
       ['0.5031 -1.04185 -2.03875', '0.2434 -2.7332 -5.7633', '-0.99314 1.41254 -0.3565501'].join('\n'),
     );
   });
 
   it('shows one merged layer giving the same outputs as the two layers, to within a millionth', () => {
-    expect(chapter.text(cellWith(chapter, 'const merged'))).toBe(
+    expect(textOf(chapter, 'const merged')).toBe(
       ['0.5031 -1.04185 -2.03875', '0.2434001 -2.7332 -5.7633', '-0.99314 1.41254 -0.3565501', 'largest difference below a millionth: true'].join('\n'),
     );
     // The prose's example of a last-digit difference: 0.2434001 merged, 0.2434 through two layers.
-    expect(chapter.text(cellWith(chapter, 'const merged'))).toContain('0.2434001 ');
-    expect(chapter.text(cellWith(chapter, 'const twoLayers'))).toContain('\n0.2434 ');
+    expect(textOf(chapter, 'const merged')).toContain('0.2434001 ');
+    expect(textOf(chapter, 'const twoLayers')).toContain('\n0.2434 ');
   });
 
   it('describes the spiral data', () => {
-    expect(chapter.text(cellWith(chapter, 'spiralData(100, 3)'))).toBe(
+    expect(textOf(chapter, 'spiralData(100, 3)')).toBe(
       '300 points with 2 coordinates each, in classes [0, 1, 2]\n[scatter figure: Three spiral arms, one colour per class]',
     );
   });
 
   it('trains a linear model that stays near chance and draws its decision regions', () => {
-    const i = cellWith(chapter, 'const linearModel');
-    expect(chapter.text(i)).toBe('accuracy: 44.0%\n[scatter figure: Without an activation: straight boundaries]');
-    const [figure] = figures(chapter.results[i].outputs);
-    expect(figure.type === 'scatter' && figure.boundary?.classes.length).toBe(80 * 80);
+    expect(textOf(chapter, 'const linearModel')).toBe('accuracy: 44.0%\n[scatter figure: Without an activation: straight boundaries]');
+    expect(figureOf(chapter, 'const linearModel', 'scatter').boundary?.classes.length).toBe(80 * 80);
   });
 
   it('shows the trained linear model is one 2 → 3 layer in disguise', () => {
-    expect(chapter.text(cellWith(chapter, 'const single'))).toBe('parameters: 387 versus 9\nsame prediction on 300 of 300 points');
+    expect(textOf(chapter, 'const single')).toBe('parameters: 387 versus 9\nsame prediction on 300 of 300 points');
   });
 
   it('applies sigmoid, and ReLU as a loop and as a layer, to the same numbers', () => {
-    expect(chapter.text(cellWith(chapter, 'new Sigmoid().forward'))).toBe('0.1192029 0.2689414 0.5 0.7310586 0.8807971');
-    expect(chapter.text(cellWith(chapter, 'const values'))).toBe('[0, 2, 0, 3.3, 0, 1.1, 2.2, 0]\n0 2 0 3.3 0 1.1 2.2 0');
+    expect(textOf(chapter, 'new Sigmoid().forward')).toBe('0.1192029 0.2689414 0.5 0.7310586 0.8807971');
+    expect(textOf(chapter, 'const values')).toBe('[0, 2, 0, 3.3, 0, 1.1, 2.2, 0]\n0 2 0 3.3 0 1.1 2.2 0');
   });
 
   it('plots step, sigmoid and ReLU as lines against x from −3 to 3', () => {
-    const [figure] = figures(chapter.results[cellWith(chapter, 'const step')].outputs);
-    if (figure.type !== 'line') throw new Error('expected a line figure');
+    const figure = figureOf(chapter, 'const step', 'line');
     expect(figure.series.map((series) => series.name)).toEqual(['step', 'sigmoid', 'ReLU']);
     const [step, sigmoid, relu] = figure.series;
     for (const series of figure.series) {
@@ -74,7 +81,7 @@ describe('chapter 4: non-linearity', () => {
   });
 
   it('bends a line with two ReLU hinges, and gets a straight line without them', () => {
-    expect(chapter.text(cellWith(chapter, 'const hinges'))).toBe(
+    expect(textOf(chapter, 'const hinges')).toBe(
       [
         'x                [-1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 3]',
         'with ReLU        [0, 0, 0, 0.5, 1, 0.5, 0, -0.5, -1]',
@@ -84,15 +91,12 @@ describe('chapter 4: non-linearity', () => {
   });
 
   it('trains the same model with ReLU to a much higher accuracy', () => {
-    const i = cellWith(chapter, 'const reluModel');
-    expect(chapter.text(i)).toBe('accuracy: 89.7%\n[scatter figure: With ReLU: boundaries that bend]');
-    const [figure] = figures(chapter.results[i].outputs);
-    expect(figure.type === 'scatter' && figure.boundary !== undefined).toBe(true);
+    expect(textOf(chapter, 'const reluModel')).toBe('accuracy: 89.7%\n[scatter figure: With ReLU: boundaries that bend]');
+    expect(figureOf(chapter, 'const reluModel', 'scatter').boundary).toBeDefined();
   });
 
   it('plots a linear model that levels off and a ReLU model that keeps improving', () => {
-    const [figure] = figures(chapter.results[cellWith(chapter, 'reluHistory.accuracy')].outputs);
-    if (figure.type !== 'line') throw new Error('expected a line figure');
+    const figure = figureOf(chapter, 'reluHistory.accuracy', 'line');
     const [linear, relu] = figure.series.map((series) => series.y);
     expect(linear.length).toBe(300);
     const late = linear.slice(49);
@@ -100,30 +104,7 @@ describe('chapter 4: non-linearity', () => {
     expect(relu[299] - relu[49]).toBeGreaterThan(0.2);
   });
 
-  it('states only numbers that a cell prints or this test checks', () => {
-    const missing = proseNumbers(chapter.body).filter((n) => !chapter.allText.includes(n));
-    expect(missing).toEqual([]);
-  });
-
-  it('leaves the exercises unsolved as written', () => {
-    expect(chapter.allText).toContain('✗ one layer gives the same outputs as three');
-    expect(chapter.allText).toContain('✗ f rises to 1 at x = 1 and is back to 0 from x = 2 on');
-    expect(chapter.allText).toContain('✗ at least 85% of the spiral points classified correctly');
-  });
-
-  it('has exercises that a correct answer solves', async () => {
-    const solved = await runChapterFile(FILE, [
-      ['const W = Matrix.zeros(2, 3); // your weights here', 'const W = matmul(matmul(l1.weights, l2.weights), l3.weights);'],
-      [
-        'const b = Matrix.zeros(1, 3); // your biases here',
-        'const b = add(matmul(add(matmul(l1.biases, l2.weights), l2.biases), l3.weights), l3.biases);',
-      ],
-      ['const thirdWeight = 0; // your weight here', 'const thirdWeight = 1;'],
-      ["new Sigmoid(), new Dense(64, 3, { initializer: 'heNormal' })", "new ReLU(), new Dense(64, 3, { initializer: 'heNormal' })"],
-    ]);
-    expect(solved.results.filter((result) => result.failed)).toEqual([]);
-    expect(solved.allText).toContain('✓ one layer gives the same outputs as three');
-    expect(solved.allText).toContain('[0, 1, 0, 0, 0]\n✓ f rises to 1 at x = 1 and is back to 0 from x = 2 on');
-    expect(solved.allText).toContain('✓ at least 85% of the spiral points classified correctly');
+  it('shows the solved hinge exercise rising to 1 and falling back to 0', async () => {
+    expect(textOf(await checks.solved(), 'const thirdWeight')).toBe('[0, 1, 0, 0, 0]\n✓ f rises to 1 at x = 1 and is back to 0 from x = 2 on');
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveDirectory } from '../support/browser.ts';
+import { launchChromium, serveDirectory } from '../../scripts/browser.ts';
 
 const site = resolve(import.meta.dirname, '../../dist/site');
 const path = '/chapters/10-training-on-real-data/';

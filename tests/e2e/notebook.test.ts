@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { withoutNumbers } from '../../site/notebook/chapter.ts';
-import { launchChromium, serveDirectory } from '../support/browser.ts';
+import { launchChromium, serveDirectory } from '../../scripts/browser.ts';
 
 const site = resolve(import.meta.dirname, '../../dist/site');
 const chapters = readdirSync(join(site, 'chapters')).sort();

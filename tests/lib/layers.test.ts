@@ -1,10 +1,10 @@
-// Dense and Dropout, checked against the book's worked examples (chapters 2, 3, 9, 14, 15):
-// forward passes of one neuron, one layer and two layers, backward passes worked by hand,
-// initializers, L1/L2 regularization, dropout masks, and the errors for misuse.
+// Dense, checked against the book's worked examples (chapters 2, 3, 9, 14): forward passes of
+// one neuron, one layer and two layers, backward passes worked by hand, initializers, L1/L2
+// regularization as a layer applies it, layer sizes, and the errors for misuse.
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../lib/matrix.ts';
 import { Random, seed } from '../../lib/random.ts';
-import { Dense, Dropout, isTrainable } from '../../lib/layers.ts';
+import { Dense, isTrainable, layerSizes } from '../../lib/layers.ts';
 import { ReLU } from '../../lib/activations.ts';
 import { ShapeError } from '../../lib/errors.ts';
 import { expectMatrixClose } from '../support/expect.ts';
@@ -366,98 +366,14 @@ describe('Dense regularization', () => {
   });
 });
 
-describe('Dropout', () => {
-  it('zeroes about `rate` of the values while training and scales the rest by 1/(1 − rate)', () => {
-    const dropout = new Dropout(0.3, { rng: new Random(5) });
-    const inputs = Matrix.full(100, 100, 2);
-    const output = dropout.forward(inputs);
-    const kept = 2 / 0.7; // 2.857142857
-    let zeros = 0;
-    let total = 0;
-    const others: number[] = [];
-    for (const value of output.data) {
-      if (value === 0) zeros += 1;
-      else if (Math.abs(value - kept) > 1e-6) others.push(value);
-      total += value;
-    }
-    expect(others).toEqual([]);
-    expect(zeros / output.size).toBeGreaterThan(0.28);
-    expect(zeros / output.size).toBeLessThan(0.32);
-    // Scaling keeps the expected total: 10000 · 2 = 20000, within sampling noise.
-    expect(total / output.size).toBeCloseTo(2, 1);
+describe('layerSizes and isTrainable', () => {
+  it('reads the inputs and outputs a Dense layer declares, and nothing from a layer of any width', () => {
+    expect(layerSizes(new Dense(4, 3))).toEqual({ nInputs: 4, nOutputs: 3 });
+    expect(layerSizes(new ReLU())).toEqual({ nInputs: undefined, nOutputs: undefined });
   });
 
-  it('keeps each value or zeroes it, element by element, with the mask it records', () => {
-    const dropout = new Dropout(0.5, { rng: new Random(6) });
-    const inputs = Matrix.fromRows([
-      [1, -2, 3, -4],
-      [5, -6, 7, -8],
-    ]);
-    const output = dropout.forward(inputs);
-    const mask = dropout.mask!;
-    expect(mask.shape).toEqual([2, 4]);
-    for (let i = 0; i < inputs.size; i++) {
-      expect([0, 2]).toContain(mask.data[i]); // 1 / (1 − 0.5) = 2
-      expect(output.data[i]).toBe(inputs.data[i] * mask.data[i]);
-    }
-    expect(mask.toArray()).toContain(0);
-    expect(mask.toArray()).toContain(2);
-  });
-
-  it('passes inputs through untouched when not training, and then passes gradients through too', () => {
-    const dropout = new Dropout(0.5, { rng: new Random(6) });
-    const inputs = Matrix.fromRows([[1, 2, 3]]);
-    expect(dropout.forward(inputs, { training: false })).toBe(inputs);
-    expect(dropout.mask).toBeUndefined();
-    const dvalues = Matrix.fromRows([[4, 5, 6]]);
-    expect(dropout.backward(dvalues).toRows()).toEqual([[4, 5, 6]]);
-  });
-
-  it('multiplies the gradient by the same mask in backward', () => {
-    const dropout = new Dropout(0.25, { rng: new Random(7) });
-    dropout.forward(Matrix.full(4, 5, 1));
-    const mask = dropout.mask!.toArray();
-    const dvalues = Matrix.fromRows([
-      [1, 2, 3, 4, 5],
-      [6, 7, 8, 9, 10],
-      [11, 12, 13, 14, 15],
-      [16, 17, 18, 19, 20],
-    ]);
-    const dinputs = dropout.backward(dvalues);
-    expect(dinputs.toArray()).toEqual(dvalues.toArray().map((d, i) => Math.fround(d * mask[i])));
-    expect(mask.some((m) => m === 0)).toBe(true);
-  });
-
-  it('draws the same masks from generators with the same seed, and a fresh mask on each pass', () => {
-    const a = new Dropout(0.5, { rng: new Random(9) });
-    const b = new Dropout(0.5, { rng: new Random(9) });
-    const inputs = Matrix.full(4, 8, 1);
-    const first = a.forward(inputs).toArray();
-    expect(b.forward(inputs).toArray()).toEqual(first);
-    expect(a.forward(inputs).toArray()).not.toEqual(first);
-  });
-
-  it('drops nothing at rate 0', () => {
-    const inputs = Matrix.fromRows([[1, 2, 3]]);
-    expect(new Dropout(0, { rng: new Random(1) }).forward(inputs).toRows()).toEqual([[1, 2, 3]]);
-  });
-
-  it('refuses rates outside [0, 1)', () => {
-    for (const rate of [-0.1, 1, 1.5, Number.NaN]) {
-      expect(() => new Dropout(rate)).toThrow(/Dropout: rate .* must be in \[0, 1\)/);
-    }
-  });
-
-  // Exposes a bug: backward multiplies by the mask with broadcasting, so a 1×3 gradient for a
-  // 2×3 output silently becomes 2×3 instead of being refused like Dense.backward refuses it.
-  it('refuses dvalues shaped unlike its output, naming Dropout.backward', () => {
-    const dropout = new Dropout(0.5, { rng: new Random(1) });
-    dropout.forward(Matrix.full(2, 3, 1));
-    expect(() => dropout.backward(Matrix.fromRows([[1, 1, 1]]))).toThrow(/Dropout\.backward/);
-  });
-
-  it('has no weights, so optimizers skip it', () => {
-    expect(isTrainable(new Dropout(0.1))).toBe(false);
+  it('calls a layer trainable when it has weights and biases', () => {
     expect(isTrainable(new Dense(2, 2))).toBe(true);
+    expect(isTrainable(new ReLU())).toBe(false);
   });
 });

@@ -1,10 +1,9 @@
 // The losses: categorical cross-entropy (book chapter 6) with sparse and one-hot targets,
-// clipping, its gradient and the combined softmax + cross-entropy gradient (chapter 9),
-// binary cross-entropy, MSE and MAE worked by hand, regularization totals, and target errors.
+// clipping, its gradient and the combined softmax + cross-entropy (chapter 9) with the same
+// forward/calculate contract, binary cross-entropy, MSE and MAE worked by hand, and target errors.
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../lib/matrix.ts';
-import { Softmax, ReLU } from '../../lib/activations.ts';
-import { Dense } from '../../lib/layers.ts';
+import { Softmax } from '../../lib/activations.ts';
 import { ShapeError } from '../../lib/errors.ts';
 import {
   BinaryCrossEntropy,
@@ -12,7 +11,6 @@ import {
   MeanAbsoluteError,
   MeanSquaredError,
   SoftmaxCrossEntropy,
-  regularizationLoss,
 } from '../../lib/losses.ts';
 import { expectArrayClose, expectMatrixClose } from '../support/expect.ts';
 
@@ -163,22 +161,43 @@ describe('SoftmaxCrossEntropy', () => {
     expect(outputs.toRows()).toEqual(softmaxOutputs().toRows());
   });
 
-  it('applies softmax in forward, keeps the probabilities, and returns the mean loss', () => {
+  // softmax([1, 2, 3]) = [0.09003057, 0.24472847, 0.66524096]; softmax([0, 0, 0]) = 1/3 each
+  const scores = () =>
+    Matrix.fromRows([
+      [1, 2, 3],
+      [0, 0, 0],
+    ]);
+
+  it('applies softmax in forward, keeps the probabilities, and returns each sample\'s loss', () => {
     const combined = new SoftmaxCrossEntropy();
-    // softmax([1, 2, 3]) = [0.09003057, 0.24472847, 0.66524096]; softmax([0, 0, 0]) = 1/3 each
-    const loss = combined.forward(
-      Matrix.fromRows([
-        [1, 2, 3],
-        [0, 0, 0],
-      ]),
-      [2, 0],
-    );
+    const losses = combined.forward(scores(), [2, 0]);
     expectMatrixClose(combined.output!, [
       [0.09003057, 0.24472847, 0.66524096],
       [1 / 3, 1 / 3, 1 / 3],
     ]);
-    // (−log 0.66524096 − log(1/3)) / 2 = (0.40760596 + 1.09861229) / 2 = 0.75310912
+    // −log 0.66524096 and −log(1/3)
+    expect(losses).toBeInstanceOf(Float64Array);
+    expectArrayClose(losses, [0.40760596, 1.09861229]);
+  });
+
+  it('gives the mean loss from calculate, exactly as CategoricalCrossEntropy.calculate on its output', () => {
+    const combined = new SoftmaxCrossEntropy();
+    // (0.40760596 + 1.09861229) / 2 = 0.75310912
+    const loss = combined.calculate(scores(), [2, 0]);
     expect(loss).toBeCloseTo(0.75310912, 6);
+    expect(loss).toBe(new CategoricalCrossEntropy().calculate(combined.output!, [2, 0]));
+    expect(combined.output!.get(0, 2)).toBeCloseTo(0.66524096, 6);
+  });
+
+  it('takes the softmax outputs of its own forward pass in backward, giving (ŷ − y) / n', () => {
+    const combined = new SoftmaxCrossEntropy();
+    combined.forward(scores(), [2, 0]);
+    const gradient = combined.backward(combined.output!, [2, 0]);
+    expect(gradient).toBe(combined.dinputs);
+    expectMatrixClose(gradient, [
+      [0.09003057 / 2, 0.24472847 / 2, (0.66524096 - 1) / 2],
+      [(1 / 3 - 1) / 2, 1 / 6, 1 / 6],
+    ]);
   });
 
   it('names its op for a bad label and refuses an empty batch', () => {
@@ -187,6 +206,7 @@ describe('SoftmaxCrossEntropy', () => {
     );
     expect(() => new SoftmaxCrossEntropy().backward(Matrix.zeros(0, 3), [])).toThrow(/^SoftmaxCrossEntropy\.backward: empty batch/);
     expect(() => new SoftmaxCrossEntropy().forward(Matrix.zeros(0, 3), [])).toThrow(/empty batch/);
+    expect(() => new SoftmaxCrossEntropy().calculate(Matrix.zeros(0, 3), [])).toThrow(/empty batch/);
   });
 });
 
@@ -292,27 +312,5 @@ describe('MeanAbsoluteError', () => {
 
   it('refuses an empty batch', () => {
     expect(() => new MeanAbsoluteError().forward(Matrix.zeros(0, 1), [])).toThrow(/^MeanAbsoluteError: empty batch/);
-  });
-});
-
-describe('regularizationLoss', () => {
-  it('adds up the penalties of every trainable layer and skips the rest', () => {
-    const first = new Dense(2, 1, { weightRegularizerL2: 0.5 });
-    first.weights = [[1], [-2]];
-    const second = new Dense(1, 1, { weightRegularizerL1: 0.1, biasRegularizerL1: 0.2 });
-    second.weights = [[-3]];
-    second.biases = [0.5];
-    // first: 0.5·(1 + 4) = 2.5; second: 0.1·3 + 0.2·0.5 = 0.4; total 2.9
-    expect(regularizationLoss([first, new ReLU(), second])).toBeCloseTo(2.9, 6);
-  });
-
-  it('is 0 for layers without regularizers', () => {
-    expect(regularizationLoss([new Dense(2, 2), new ReLU()])).toBe(0);
-  });
-
-  it('returns a penalty that is no longer finite instead of throwing, so train() can report the epoch and step', () => {
-    const layer = new Dense(1, 1, { weightRegularizerL2: 1 });
-    layer.weights = [[Number.POSITIVE_INFINITY]];
-    expect(Number.isFinite(regularizationLoss([layer]))).toBe(false);
   });
 });

@@ -1,15 +1,20 @@
 // Sequential end to end: it learns the spiral, the sine wave and a binary problem, repeats
-// bit for bit from a seed, reports every step and epoch to its callbacks, predicts and
-// evaluates in inference mode, and refuses bad input with a clear error before any weight changes.
+// bit for bit from a seed, trains one batch at a time exactly as train() does, reports every step
+// and epoch to its callbacks, predicts and evaluates in inference mode, and refuses bad input with
+// a clear error before any weight changes.
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../lib/matrix.ts';
-import { argmax, map, sliceRows } from '../../lib/ops.ts';
+import { argmax, gatherRows, map, sliceRows } from '../../lib/ops.ts';
 import { Random, seed } from '../../lib/random.ts';
-import { Dense, Dropout, isTrainable, type ForwardOptions, type Layer } from '../../lib/layers.ts';
+import { Dropout } from '../../lib/dropout.ts';
+import { Dense, isTrainable, type ForwardOptions, type Layer } from '../../lib/layers.ts';
 import { Linear, ReLU, Sigmoid, Softmax } from '../../lib/activations.ts';
 import { BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError } from '../../lib/losses.ts';
+import { accuracy as accuracyOf, countWithin } from '../../lib/metrics.ts';
+import { regularizationLoss } from '../../lib/regularization.ts';
 import { Adam, SGD, type Optimizer } from '../../lib/optimizers.ts';
-import { Sequential, type BatchInfo, type EpochInfo } from '../../lib/model.ts';
+import { Sequential } from '../../lib/model.ts';
+import type { BatchInfo, EpochInfo } from '../../lib/training.ts';
 import { oneHot } from '../../lib/targets.ts';
 import { sineData, spiralData } from '../../lib/data.ts';
 import { ScratchnetError, ShapeError, TrainingError } from '../../lib/errors.ts';
@@ -79,7 +84,7 @@ function thrown(f: () => unknown): unknown {
  * Asserts that `attempt` throws `type` with `message` (a substring or pattern), and that nothing was
  * lost: no optimizer step was taken and every weight and bias is byte for byte what it was.
  */
-function expectRejected(model: Sequential, attempt: () => unknown, type: typeof ScratchnetError, message: string | RegExp): void {
+function expectRejected(model: Sequential, attempt: () => unknown, type: new (...args: never[]) => ScratchnetError, message: string | RegExp): void {
   const before = parameterBytes(model);
   const iterations = model.optimizer?.iterations ?? 0;
   const error = thrown(attempt);
@@ -182,6 +187,109 @@ describe('Sequential training', () => {
   });
 });
 
+describe('Sequential.trainBatch', () => {
+  const batch = { x: sliceRows(spiral.x, 80, 140), y: spiral.y.subarray(80, 140) };
+
+  it("returns the batch's loss, data loss, regularization loss and accuracy, from the outputs before the update", () => {
+    const rng = new Random(50);
+    const model = new Sequential([new Dense(2, 16, { initializer: 'heNormal', rng, weightRegularizerL2: 1e-3 }), new ReLU(), new Dense(16, 3, { rng }), new Softmax()], {
+      loss: new CategoricalCrossEntropy(),
+      optimizer: new SGD({ learningRate: 0.5, decay: 0.1 }),
+    });
+    // Worked out beforehand from the same weights (no dropout, so training and inference agree).
+    const output = model.forward(batch.x, { training: true });
+    const dataLoss = new CategoricalCrossEntropy().calculate(output, batch.y);
+    const penalty = regularizationLoss(model.layers);
+    const expectedAccuracy = accuracyOf(output, batch.y);
+    const before = parameterBytes(model);
+
+    const result = model.trainBatch(batch.x, batch.y);
+    expect(result).toEqual({ loss: dataLoss + penalty, dataLoss, regularizationLoss: penalty, accuracy: expectedAccuracy, correct: expectedAccuracy * 60, learningRate: 0.5 });
+    expect(penalty).toBeGreaterThan(0);
+    expect(model.optimizer!.iterations).toBe(1);
+    expect(parameterBytes(model)).not.toEqual(before);
+    // The second step uses the decayed rate 0.5 / (1 + 0.1 · 1).
+    expect(model.trainBatch(batch.x, batch.y).learningRate).toBeCloseTo(0.5 / 1.1, 12);
+  });
+
+  it('changes the weights exactly as one step of train() with shuffling off', () => {
+    const viaTrain = spiralModel(51);
+    const viaBatch = spiralModel(51);
+    viaTrain.train(batch.x, batch.y, { epochs: 1, batchSize: 60, shuffle: false });
+    viaBatch.trainBatch(batch.x, batch.y);
+    expect(parameterBytes(viaBatch)).toEqual(parameterBytes(viaTrain));
+    expect(parameterBytes(viaBatch)).not.toEqual(parameterBytes(spiralModel(51)));
+  });
+
+  it('makes train() the same, bit for bit, as a loop of trainBatch over the shuffled batches', () => {
+    const viaTrain = spiralModel(52, { dropout: 0.2 });
+    const viaBatch = spiralModel(52, { dropout: 0.2 });
+    const reported: number[] = [];
+    const history = viaTrain.train(spiral.x, spiral.y, { epochs: 3, batchSize: 64, rng: new Random(53), onBatch: (info) => void reported.push(info.loss) });
+
+    const rng = new Random(53);
+    const order = Int32Array.from({ length: 300 }, (_, i) => i);
+    const losses: number[] = [];
+    const epochLosses: number[] = [];
+    for (let epoch = 1; epoch <= 3; epoch++) {
+      rng.shuffle(order);
+      let total = 0;
+      for (let start = 0; start < 300; start += 64) {
+        const indices = order.subarray(start, start + 64);
+        const result = viaBatch.trainBatch(gatherRows(spiral.x, indices), Int32Array.from(indices, (i) => spiral.y[i]));
+        losses.push(result.loss);
+        total += result.loss * indices.length;
+      }
+      epochLosses.push(total / 300);
+    }
+    expect(parameterBytes(viaBatch)).toEqual(parameterBytes(viaTrain));
+    expect(losses).toEqual(reported);
+    expect(epochLosses).toEqual(history.loss);
+    expect(viaBatch.optimizer!.iterations).toBe(15);
+  });
+
+  it('names the epoch and step it is given when the loss is not finite, and changes nothing', () => {
+    const model = spiralModel(54);
+    const first = model.layers[0] as Dense;
+    first.weights.data[0] = Number.NaN;
+    expectRejected(model, () => model.trainBatch(batch.x, batch.y, { epoch: 3, step: 7, steps: 9 }), TrainingError, /^Sequential\.train: the loss became NaN at epoch 3, step 7 of 9\. The weights have diverged/);
+    const error = thrown(() => model.trainBatch(batch.x, batch.y, { epoch: 3, step: 7, steps: 9 })) as TrainingError;
+    expect([error.epoch, error.step]).toEqual([3, 7]);
+  });
+
+  it('leaves the place out of the TrainingError when it is not given one', () => {
+    const model = spiralModel(55);
+    (model.layers[0] as Dense).weights.data[0] = Number.POSITIVE_INFINITY;
+    const error = thrown(() => model.trainBatch(batch.x, batch.y)) as TrainingError;
+    expect(error).toBeInstanceOf(TrainingError);
+    expect(error.message).toMatch(/^Sequential\.train: the loss became NaN\. The weights have diverged: the learning rate \(0\.05\) may be too high/);
+    expect([error.epoch, error.step]).toEqual([0, 0]);
+  });
+
+  it('scores regression on the batch alone unless given the whole dataset\'s scorer', () => {
+    const data = sineData(200);
+    const model = sineModel(56, new SGD({ learningRate: 0.1 }));
+    const x = sliceRows(data.x, 0, 40);
+    // Targets equal to the outputs for the first 20 samples and 1 away for the rest, so exactly
+    // 20 outputs lie within std/250 of this batch's own targets.
+    const y = map(model.forward(x, { training: true }), (v, r) => (r < 20 ? v : v + 1));
+    const own = model.trainBatch(x, y);
+    expect(own.correct).toBe(20);
+    expect(own.accuracy).toBe(0.5);
+    expect(countWithin(model.forward(x), y)).toBeLessThan(20); // the update moved the outputs: it was scored before it
+    // With a scorer, that scorer decides.
+    const scorer = { correct: (output: Matrix) => output.size / 4, outputsPerSample: 1 };
+    expect(model.trainBatch(x, y, { scorer })).toMatchObject({ correct: 10, accuracy: 0.25 });
+  });
+
+  it('refuses to train without a loss or an optimizer, naming trainBatch', () => {
+    const noOptimizer = new Sequential([new Dense(2, 3), new Softmax()], { loss: new CategoricalCrossEntropy() });
+    expect(() => noOptimizer.trainBatch(batch.x, batch.y)).toThrow('Sequential.trainBatch: the model has no optimizer');
+    const noLoss = new Sequential([new Dense(2, 3), new Softmax()], { optimizer: new Adam() });
+    expectRejected(noLoss, () => noLoss.trainBatch(batch.x, batch.y), ScratchnetError, 'Sequential.trainBatch: the model has no loss');
+  });
+});
+
 describe('Sequential.train callbacks', () => {
   it('calls onBatch after every step with epoch, step, steps, loss, accuracy and learning rate', () => {
     const recorder = new BatchRecorder();
@@ -214,6 +322,7 @@ describe('Sequential.train callbacks', () => {
       // Accuracy is a count over the batch: a multiple of 1/128 or 1/44.
       const size = b.step === 3 ? 44 : 128;
       expect(Math.abs(b.accuracy * size - Math.round(b.accuracy * size))).toBeLessThan(1e-9);
+      expect(b.correct).toBe(Math.round(b.accuracy * size));
     }
     // The epoch's figures are the batch figures weighted by batch size.
     const sizes = [128, 128, 44];

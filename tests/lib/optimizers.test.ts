@@ -1,11 +1,14 @@
 // The optimizers (book chapter 10): one or two steps of SGD, SGD with momentum, AdaGrad,
 // RMSProp and Adam worked by hand on a Dense(2, 1) with assigned weights and gradients,
-// the learning-rate decay formula, step()'s handling of layers, and option checks.
+// the learning-rate decay formula, step()'s handling of layers, option checks, and making an
+// optimizer by name.
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../lib/matrix.ts';
-import { Dense, Dropout } from '../../lib/layers.ts';
+import { Dropout } from '../../lib/dropout.ts';
+import { Dense } from '../../lib/layers.ts';
 import { ReLU } from '../../lib/activations.ts';
-import { AdaGrad, Adam, RMSProp, SGD } from '../../lib/optimizers.ts';
+import { AdaGrad, Adam, OPTIMIZER_DEFAULTS, RMSProp, SGD, createOptimizer } from '../../lib/optimizers.ts';
+import { ScratchnetError } from '../../lib/errors.ts';
 import { expectMatrixClose } from '../support/expect.ts';
 
 // w = [0.5, −1], b = 0.25 throughout; the first gradient is g1 = [0.3, −0.4], b 0.5,
@@ -299,5 +302,53 @@ describe('optimizer options', () => {
     expect(() => new RMSProp({ rho: 1 })).toThrow(/^RMSProp: rho must be a number in \[0, 1\)/);
     expect(() => new Adam({ beta1: 1 })).toThrow(/^Adam: beta1/);
     expect(() => new Adam({ beta2: 1.5 })).toThrow(/^Adam: beta2/);
+  });
+});
+
+describe('createOptimizer', () => {
+  it.each([
+    ['adam', Adam, 0.001],
+    ['sgd', SGD, 0.1],
+    ['rmsprop', RMSProp, 0.001],
+    ['adagrad', AdaGrad, 0.05],
+  ] as const)('makes %s with its default learning rate and no decay', (name, type, learningRate) => {
+    const optimizer = createOptimizer(name);
+    expect(optimizer).toBeInstanceOf(type);
+    expect(optimizer.learningRate).toBe(learningRate);
+    expect(optimizer.learningRate).toBe(OPTIMIZER_DEFAULTS[name].learningRate);
+    expect(optimizer.decay).toBe(0);
+  });
+
+  it('gives SGD momentum 0.9', () => {
+    expect((createOptimizer('sgd') as SGD).momentum).toBe(0.9);
+  });
+
+  it('takes the learning rate and decay from the options', () => {
+    const optimizer = createOptimizer('adagrad', { learningRate: 0.2, decay: 1e-3 });
+    expect([optimizer.learningRate, optimizer.decay]).toEqual([0.2, 1e-3]);
+  });
+
+  it('steps exactly like the optimizer built by hand', () => {
+    const a = tinyLayer();
+    const b = tinyLayer();
+    const byName = createOptimizer('sgd', { learningRate: 0.5, decay: 0.1 });
+    const byHand = new SGD({ learningRate: 0.5, decay: 0.1, momentum: 0.9 });
+    for (let step = 0; step < 3; step++) {
+      byName.step([a]);
+      byHand.step([b]);
+    }
+    expect(a.weights.toArray()).not.toEqual(tinyLayer().weights.toArray());
+    expect(a.weights.toArray()).toEqual(b.weights.toArray());
+    expect(a.biases.toArray()).toEqual(b.biases.toArray());
+  });
+
+  it('refuses an unknown name, listing the known ones', () => {
+    expect(() => createOptimizer('nadam')).toThrow(ScratchnetError);
+    expect(() => createOptimizer('nadam')).toThrow('createOptimizer: unknown optimizer "nadam"; use one of adam, sgd, rmsprop, adagrad');
+    expect(() => createOptimizer('toString')).toThrow('unknown optimizer "toString"');
+  });
+
+  it('leaves checking the settings to the optimizer', () => {
+    expect(() => createOptimizer('adam', { learningRate: 0 })).toThrow(/^Adam: learningRate must be a number above 0, not 0/);
   });
 });

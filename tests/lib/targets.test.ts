@@ -1,11 +1,33 @@
-// Checks how targets are read: class labels are checked (count, whole numbers, range),
-// one-hot rows and label columns turn into labels, labels turn into one-hot rows, and
+// Checks how targets are read: one-hot rows are told from labels, class labels are checked (count,
+// whole numbers, range), one-hot rows and label columns turn into labels, labels turn into one-hot rows, and
 // regression targets become a matrix shaped like the predictions; each error names its culprit.
 import { describe, expect, it } from 'vitest';
 import { shapeErrorMessage } from '../support/expect.ts';
 import { Matrix } from '../../lib/matrix.ts';
-import { checkLabels, checkOneHotShape, oneHot, toLabels, toTargetMatrix } from '../../lib/targets.ts';
+import { checkLabels, checkOneHotShape, isOneHot, oneHot, toLabels, toTargetMatrix } from '../../lib/targets.ts';
 
+describe('isOneHot', () => {
+  it('calls a Matrix with one column per class one-hot', () => {
+    expect(isOneHot(oneHot([0, 2], 3), 3)).toBe(true);
+  });
+
+  it('calls a single column of labels for several classes labels, not one-hot', () => {
+    expect(isOneHot(Matrix.fromRows([[0], [2]]), 3)).toBe(false);
+  });
+
+  it('calls a single column one-hot when there is a single class, as for a lone sigmoid output', () => {
+    expect(isOneHot(Matrix.fromRows([[1], [0]]), 1)).toBe(true);
+  });
+
+  it('calls arrays and typed arrays labels', () => {
+    expect(isOneHot([0, 2], 3)).toBe(false);
+    expect(isOneHot(new Int32Array([0, 2]), 3)).toBe(false);
+  });
+
+  it('leaves the shape check to checkOneHotShape: a Matrix of the wrong width is still one-hot', () => {
+    expect(isOneHot(Matrix.zeros(2, 4), 3)).toBe(true);
+  });
+});
 
 describe('checkLabels', () => {
   it('returns valid labels as an Int32Array', () => {

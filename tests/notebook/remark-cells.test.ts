@@ -169,6 +169,13 @@ describe('remarkCells replaces each cell with a section', () => {
     expect(output.data.hChildren).toEqual(renderOutputs([{ kind: 'value', text: '42' }]));
   });
 
+  it('goes on after a cell marked throws, rendering the cells after it', async () => {
+    const mdx = `${chapter}${FENCE}ts cell\nprint('after', layer.weights.rows);\n${FENCE}\n`;
+    const cells = nodesOf<CellNode>(await transform(mdx), 'notebookCell');
+    expect(cells.map((c) => c.data.hProperties['data-throws'])).toEqual(['false', 'false', 'true', 'false']);
+    expect((cells[3].children[2] as { data: { hChildren: HElement[] } }).data.hChildren).toEqual(renderOutputs([{ kind: 'text', text: 'after 2' }]));
+  });
+
   it('leaves a chapter without cells unchanged', async () => {
     const mdx = ['# Title', '', `${FENCE}ts`, 'const a = 1;', FENCE, ''].join('\n');
     const before = parse(mdx);
@@ -217,5 +224,10 @@ describe('remarkCells fails the build', () => {
   it('when a cell marked throws runs without an error', async () => {
     const error = await buildError(chapter.replace("throw new RangeError('meant to fail');", '1 + 1;'));
     expect(error.message).toBe('x.mdx: cell 3 (line 22) is marked "throws" but ran without an error');
+  });
+
+  it('naming the first cell that went wrong when a later one fails too', async () => {
+    const mdx = `${chapter.replace("throw new RangeError('meant to fail');", '1 + 1;')}${FENCE}ts cell\nlayer.missing.call();\n${FENCE}\n`;
+    expect((await buildError(mdx)).message).toBe('x.mdx: cell 3 (line 22) is marked "throws" but ran without an error');
   });
 });

@@ -1,22 +1,26 @@
 // Checks NotebookSession, which runs cells in order against one shared scope: names carry over,
-// values and print() show as a reader expects, errors name the cell's line, runs are seeded,
-// and the figure helpers produce the data the page draws.
+// values and print() show as a reader expects, errors name the cell's line, runs are seeded, and
+// the figure helpers put the figures.ts builders' data in the outputs; and runCells, the one loop
+// that runs a chapter's cells, honouring `throws` and stopping after an unexpected failure.
 import { describe, expect, it } from 'vitest';
 import * as scratchnet from '../../lib/index.ts';
-import { NotebookSession, type CellResult } from '../../site/notebook/runtime.ts';
-import { outputText, type Figure, type Output } from '../../site/notebook/outputs.ts';
+import { heatmapFigure, imagesFigure, linePlot, scatterPlot } from '../../site/notebook/figures.ts';
+import { NotebookSession, runCells, type CellResult, type RunnableCell } from '../../site/notebook/runtime.ts';
+import { outputText, type Output } from '../../site/notebook/outputs.ts';
 
-/** Runs `cells` in order in one fresh session and returns every result. */
-async function runCells(cells: string[], seed?: number): Promise<CellResult[]> {
+/** A cell whose error is part of the test: marked `throws`, so the cells after it still run. */
+const throwing = (source: string) => ({ throws: source });
+
+/** Runs `cells` with runCells in one fresh session and returns the results of those that ran. */
+async function runSources(cells: Array<string | { throws: string }>, seed?: number): Promise<CellResult[]> {
   const session = new NotebookSession(seed === undefined ? {} : { seed });
-  const results: CellResult[] = [];
-  for (const [index, source] of cells.entries()) results.push(await session.run(source, index));
-  return results;
+  const runnable = cells.map((cell, index): RunnableCell => (typeof cell === 'string' ? { index, source: cell, throws: false } : { index, source: cell.throws, throws: true }));
+  return (await runCells(session, runnable)).results;
 }
 
 /** Runs one cell in a fresh session. */
 async function runCell(source: string, seed?: number): Promise<CellResult> {
-  return (await runCells([source], seed))[0];
+  return (await runSources([source], seed))[0];
 }
 
 const texts = (result: CellResult): string[] => result.outputs.map(outputText);
@@ -27,15 +31,6 @@ function as<K extends Output['kind']>(output: Output | undefined, kind: K): Extr
   return output as Extract<Output, { kind: K }>;
 }
 
-/** The only output of a cell that ran without error, which must be a figure of `type`. */
-function figureOf<T extends Figure['type']>(result: CellResult, type: T): Extract<Figure, { type: T }> {
-  expect(result.failed, JSON.stringify(result.outputs)).toBe(false);
-  expect(result.outputs).toHaveLength(1);
-  const figure = as(result.outputs[0], 'figure').figure;
-  expect(figure.type).toBe(type);
-  return figure as Extract<Figure, { type: T }>;
-}
-
 /** The error a failed cell ended with. */
 function errorOf(result: CellResult): Extract<Output, { kind: 'error' }> {
   expect(result.failed).toBe(true);
@@ -44,37 +39,37 @@ function errorOf(result: CellResult): Extract<Output, { kind: 'error' }> {
 
 describe('cells share their top-level names', () => {
   it('makes a const declared in cell 1 visible in cell 2', async () => {
-    const [, second] = await runCells(['const greeting = "hello";', 'greeting + " world"']);
+    const [, second] = await runSources(['const greeting = "hello";', 'greeting + " world"']);
     expect(texts(second)).toEqual(['hello world']);
   });
 
   it('carries a let reassigned in a later cell into the cells after it', async () => {
-    const results = await runCells(['let count = 1;', 'count = count + 10;', 'count']);
+    const results = await runSources(['let count = 1;', 'count = count + 10;', 'count']);
     expect(results.map((r) => r.failed)).toEqual([false, false, false]);
     expect(texts(results[2])).toEqual(['11']);
   });
 
   it('lets a cell redeclare a name an earlier cell declared', async () => {
-    const results = await runCells(['const value = 1;', 'const value = "two";\nvalue', 'typeof value']);
+    const results = await runSources(['const value = 1;', 'const value = "two";\nvalue', 'typeof value']);
     expect(results[1].failed).toBe(false);
     expect(texts(results[1])).toEqual(['two']);
     expect(texts(results[2])).toEqual(['string']);
   });
 
   it('shares functions and classes, and objects by reference', async () => {
-    const results = await runCells(['function double(x: number) { return 2 * x; }\nclass Box { items: number[] = []; }\nconst box = new Box();', 'box.items.push(double(21));', 'box instanceof Box ? box.items : "lost"']);
+    const results = await runSources(['function double(x: number) { return 2 * x; }\nclass Box { items: number[] = []; }\nconst box = new Box();', 'box.items.push(double(21));', 'box instanceof Box ? box.items : "lost"']);
     expect(texts(results[2])).toEqual(['[42]']);
   });
 
   it('saves the names declared before a throw', async () => {
-    const results = await runCells(["const before = 7;\nthrow new Error('stop');\nconst after = 8;", 'before', 'typeof after']);
+    const results = await runSources([throwing("const before = 7;\nthrow new Error('stop');\nconst after = 8;"), 'before', 'typeof after']);
     expect(results[0].failed).toBe(true);
     expect(texts(results[1])).toEqual(['7']);
     expect(texts(results[2])).toEqual(['undefined']);
   });
 
   it('saves a reassignment made before a throw', async () => {
-    const results = await runCells(['let step = 0;', "step = 5;\nthrow new Error('stop');", 'step']);
+    const results = await runSources(['let step = 0;', throwing("step = 5;\nthrow new Error('stop');"), 'step']);
     expect(texts(results[2])).toEqual(['5']);
   });
 
@@ -83,14 +78,14 @@ describe('cells share their top-level names', () => {
   // notebook the reader expects the function to see the new value (e.g. an exercise that
   // changes a learning rate and calls train() again).
   it('lets a function from an earlier cell see a name reassigned in a later cell', async () => {
-    const results = await runCells(['let rate = 0.1;\nfunction lr() { return rate; }', 'rate = 0.5;', 'lr()']);
+    const results = await runSources(['let rate = 0.1;\nfunction lr() { return rate; }', 'rate = 0.5;', 'lr()']);
     expect(texts(results[2])).toEqual(['0.5']);
   });
 
   // The same copy, the other way: a later cell writes back the copy it read at its start, so a
   // change made by calling a function from an earlier cell is lost (count stays 0).
   it('keeps a change that a function from an earlier cell makes to its own name', async () => {
-    const results = await runCells(['let count = 0;\nfunction increment() { count += 1; }', 'increment();\nincrement();', 'count']);
+    const results = await runSources(['let count = 0;\nfunction increment() { count += 1; }', 'increment();\nincrement();', 'count']);
     expect(texts(results[2])).toEqual(['2']);
   });
 });
@@ -230,7 +225,7 @@ describe('imports and the library in scope', () => {
   });
 
   it('makes defaultRandom follow seed() called in an earlier cell', async () => {
-    const results = await runCells(['seed(7);', 'defaultRandom.next() === new Random(7).next()'], 1);
+    const results = await runSources(['seed(7);', 'defaultRandom.next() === new Random(7).next()'], 1);
     expect(texts(results[1])).toEqual(['true']);
   });
 
@@ -282,12 +277,12 @@ describe('errors', () => {
   });
 
   it('gives the line in the current cell when the throw is in a function from an earlier cell', async () => {
-    const results = await runCells(["function fail() {\n  throw new Error('inside');\n}", 'const x = 1;\n\nfail();'], undefined);
+    const results = await runSources(["function fail() {\n  throw new Error('inside');\n}", 'const x = 1;\n\nfail();'], undefined);
     expect(errorOf(results[1])).toMatchObject({ message: 'inside', line: 3 });
   });
 
   it('numbers the cell by its index, so cell 2 reports its own line', async () => {
-    const results = await runCells(['1', '2', "\n\n\nthrow new Error('fourth line')"]);
+    const results = await runSources(['1', '2', "\n\n\nthrow new Error('fourth line')"]);
     expect(errorOf(results[2]).line).toBe(4);
   });
 
@@ -310,10 +305,12 @@ describe('errors', () => {
     expect(errorOf(await runCell("throw 'plain text';")).message).toBe('a value was thrown: plain text');
   });
 
-  it('goes on to run later cells after a failed one', async () => {
-    const results = await runCells(["throw new Error('first')", '1 + 1']);
-    expect(results.map((r) => r.failed)).toEqual([true, false]);
-    expect(texts(results[1])).toEqual(['2']);
+  it('stays usable after a cell fails', async () => {
+    const session = new NotebookSession();
+    expect((await session.run("const kept = 2;\nthrow new Error('first')", 0)).failed).toBe(true);
+    const after = await session.run('kept + 1', 1);
+    expect(after.failed).toBe(false);
+    expect(texts(after)).toEqual(['3']);
   });
 });
 
@@ -338,136 +335,76 @@ describe('seeding', () => {
   });
 
   it('continues one random stream across the cells of a session', async () => {
-    const results = await runCells([draw, draw], 3);
+    const results = await runSources([draw, draw], 3);
     expect(as(results[1].outputs[0], 'matrix').rows).not.toEqual(as(results[0].outputs[0], 'matrix').rows);
-    const again = await runCells([draw, draw], 3);
+    const again = await runSources([draw, draw], 3);
     expect(again.map((r) => r.outputs)).toEqual(results.map((r) => r.outputs));
   });
 });
 
-describe('linePlot', () => {
-  it('makes a line figure with one series per key, plotted against 1, 2, …', async () => {
-    const figure = figureOf(await runCell("linePlot({ loss: [3, 2, 1.5], accuracy: new Float32Array([0.5, 0.75, 1]) }, { title: 'Training', xLabel: 'epoch', yLabel: 'value' })"), 'line');
-    expect(figure).toEqual({
-      type: 'line',
-      title: 'Training',
-      xLabel: 'epoch',
-      yLabel: 'value',
-      series: [
-        { name: 'loss', x: [1, 2, 3], y: [3, 2, 1.5] },
-        { name: 'accuracy', x: [1, 2, 3], y: [0.5, 0.75, 1] },
-      ],
-    });
+describe('the figure helpers in scope', () => {
+  it('put what the figures.ts builders make into the outputs, with default options', async () => {
+    const points = scratchnet.Matrix.fromRows([[0, 0], [1, 2], [2, 1]]);
+    const result = await runCell("const points = Matrix.fromRows([[0, 0], [1, 2], [2, 1]]);\nlinePlot({ loss: [3, 2] });\nscatterPlot(points, [0, 1, 2]);\nheatmap(points);\nshowImages(Matrix.fromRows([[0, 1, 1, 0]]), { title: 'One' });");
+    expect(result.failed, texts(result).join('\n')).toBe(false);
+    expect(result.outputs).toEqual([
+      { kind: 'figure', figure: linePlot({ loss: [3, 2] }) },
+      { kind: 'figure', figure: scatterPlot(points, [0, 1, 2]) },
+      { kind: 'figure', figure: heatmapFigure(points) },
+      { kind: 'figure', figure: imagesFigure(scratchnet.Matrix.fromRows([[0, 1, 1, 0]]), { title: 'One' }) },
+    ]);
   });
 
-  it('works without options', async () => {
-    expect(figureOf(await runCell('linePlot({ y: [1, 4, 9] })'), 'line').series).toHaveLength(1);
+  it('report a builder’s error as the cell’s, with the cell’s line', async () => {
+    const error = errorOf(await runCell('const a = 1;\nscatterPlot(Matrix.zeros(4, 3), [0, 0, 0, 0]);'));
+    expect(error).toMatchObject({ name: 'Error', message: 'scatterPlot: needs (n×2) points, not 4×3', line: 2 });
   });
 
-  it('plots every series against the x values given in the options', async () => {
-    const figure = figureOf(await runCell("linePlot({ a: [1, 4], b: [2, 3] }, { x: new Float64Array([0.5, 1.5]), xLabel: 'x' })"), 'line');
-    expect(figure).toEqual({ type: 'line', xLabel: 'x', series: [{ name: 'a', x: [0.5, 1.5], y: [1, 4] }, { name: 'b', x: [0.5, 1.5], y: [2, 3] }] });
-  });
-
-  it('rejects a series whose length differs from the x values, naming it', async () => {
-    const error = errorOf(await runCell('linePlot({ good: [1, 2, 3], bad: [1, 2] }, { x: [1, 2, 3] });'));
-    expect(error.message).toBe('linePlot: series "bad" has 2 values but x has 3');
-  });
-});
-
-describe('scatterPlot', () => {
-  const points = 'const points = Matrix.fromRows([[0, 0], [1, 2], [2, 1]]);\n';
-
-  it('makes a scatter figure with the points, labels and padded ranges', async () => {
-    const figure = figureOf(await runCell(`${points}scatterPlot(points, [0, 1, 2], { title: 'Three' })`), 'scatter');
-    expect(figure.x).toEqual([0, 1, 2]);
-    expect(figure.y).toEqual([0, 2, 1]);
-    expect(figure.labels).toEqual([0, 1, 2]);
-    expect(figure.title).toBe('Three');
-    expect(figure.xRange[0]).toBeCloseTo(-0.1);
-    expect(figure.xRange[1]).toBeCloseTo(2.1);
-    expect(figure.yRange[0]).toBeCloseTo(-0.1);
-    expect(figure.yRange[1]).toBeCloseTo(2.1);
-    expect(figure.boundary).toBeUndefined();
-  });
-
-  it('takes labels from a typed array, such as the output of argmax', async () => {
-    const figure = figureOf(await runCell(`${points}scatterPlot(points, new Int32Array([2, 2, 0]))`), 'scatter');
-    expect(figure.labels).toEqual([2, 2, 0]);
-  });
-
-  it('with a model, adds a decision grid of resolution² predicted classes', async () => {
-    const cell = `${points}const model = { predict: (g: Matrix) => Matrix.fromRows(g.toRows().map(([x]) => (x > 1 ? [0, 1] : [1, 0]))) };\nscatterPlot(points, [0, 1, 1], { model, resolution: 10 })`;
-    const { boundary } = figureOf(await runCell(cell), 'scatter');
-    expect(boundary).toBeDefined();
-    expect(boundary!.width).toBe(10);
-    expect(boundary!.height).toBe(10);
-    expect(boundary!.classes).toHaveLength(100);
-    // Columns run left to right over x from -0.1 to 2.1: x > 1 from the sixth column on.
-    for (let row = 0; row < 10; row++) expect(boundary!.classes.slice(row * 10, row * 10 + 10)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
-  });
-
-  it('puts row 0 of the decision grid at the top, the largest y', async () => {
-    const cell = `${points}const model = { predict: (g: Matrix) => Matrix.fromRows(g.toRows().map(([, y]) => (y > 1.5 ? [0, 1] : [1, 0]))) };\nscatterPlot(points, [0, 1, 1], { model, resolution: 4 })`;
-    const { boundary } = figureOf(await runCell(cell), 'scatter');
-    expect(boundary!.classes).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-  });
-
-  it('uses an 80 × 80 grid by default, and a real model works', async () => {
-    const cell = `${points}const model = new Sequential([new Dense(2, 3), new Softmax()]);\nscatterPlot(points, [0, 1, 2], { model })`;
-    const result = await runCell(cell);
-    if (result.failed) throw new Error(texts(result).join('\n'));
-    const { boundary } = figureOf(result, 'scatter');
-    expect(boundary!.classes).toHaveLength(80 * 80);
-    expect(boundary!.classes.every((c) => c >= 0 && c < 3)).toBe(true);
-  });
-
-  it('rejects points that are not (n×2) with a message giving the shape', async () => {
-    const error = errorOf(await runCell('scatterPlot(Matrix.zeros(4, 3), [0, 0, 0, 0]);'));
-    expect(error.message).toBe('scatterPlot: needs (n×2) points, not 4×3');
-    expect(error.line).toBe(1);
-  });
-
-  it('rejects points that are not a Matrix', async () => {
-    expect(errorOf(await runCell('scatterPlot([[0, 0]] as any, [0]);')).message).toBe('scatterPlot: needs (n×2) points, not object');
-  });
-
-  it('rejects a label count that differs from the point count', async () => {
-    expect(errorOf(await runCell(`${points}scatterPlot(points, [0, 1]);`)).message).toBe('scatterPlot: 2 labels for 3 points');
-  });
-});
-
-describe('heatmap and showImages', () => {
-  it('makes a heatmap figure with the matrix’s shape and values', async () => {
-    const figure = figureOf(await runCell("heatmap(Matrix.fromRows([[1, -2, 3], [0.5, 0, -1]]), { title: 'Weights' })"), 'heatmap');
-    expect(figure).toEqual({ type: 'heatmap', title: 'Weights', rows: 2, cols: 3, values: [1, -2, 3, 0.5, 0, -1] });
-  });
-
-  it('makes an images figure with one image per row, size from a square row length', async () => {
-    const figure = figureOf(await runCell("showImages(Matrix.fromRows([[0, 0.25, 0.5, 1], [1, 1, 0, 0]]), { captions: ['a', 'b'], title: 'Two' })"), 'images');
-    expect(figure).toEqual({ type: 'images', title: 'Two', width: 2, height: 2, images: [[0, 0.25, 0.5, 1], [1, 1, 0, 0]], captions: ['a', 'b'] });
-  });
-
-  it('scales images from 0–255 to [0, 1]', async () => {
-    const figure = figureOf(await runCell('showImages(Matrix.fromRows([[0, 51, 255, 255]]))'), 'images');
-    expect(figure.images).toHaveLength(1);
-    expect(figure.images[0][0]).toBe(0);
-    expect(figure.images[0][1]).toBeCloseTo(0.2, 6);
-    expect(figure.images[0][2]).toBe(1);
-  });
-
-  it('takes a width and height for images that are not square', async () => {
-    const figure = figureOf(await runCell('showImages(Matrix.zeros(3, 6), { width: 3, height: 2 })'), 'images');
-    expect([figure.width, figure.height, figure.images.length]).toEqual([3, 2, 3]);
-  });
-
-  it('rejects rows that are not width × height pixels', async () => {
-    expect(errorOf(await runCell('showImages(Matrix.zeros(2, 6));')).message).toBe('showImages: rows of 6 values are not 2×2 images');
-    expect(errorOf(await runCell('showImages(Matrix.zeros(2, 6), { width: 4, height: 2 });')).message).toBe('showImages: rows of 6 values are not 4×2 images');
-  });
-
-  it('shows each figure as its own output, in order, without a value for the call', async () => {
+  it('show each figure as its own output, in order, without a value for the call', async () => {
     const result = await runCell("linePlot({ a: [1, 2] });\nprint('between');\nheatmap(Matrix.zeros(1, 1))");
     expect(texts(result)).toEqual(['[line figure]', 'between', '[heatmap figure]']);
+  });
+});
+
+describe('runCells', () => {
+  const cell = (index: number, source: string, throws = false): RunnableCell => ({ index, source, throws });
+
+  it('runs the cells in order in the session, calling onStart and onFinish around each', async () => {
+    const events: string[] = [];
+    const run = await runCells(new NotebookSession(), [cell(0, 'const a = 20;'), cell(1, 'a + 1')], {
+      onStart: (c) => events.push(`start ${c.index}`),
+      onFinish: (c, result) => events.push(`finish ${c.index}: ${texts(result).join()}`),
+    });
+    expect(events).toEqual(['start 0', 'finish 0: ', 'start 1', 'finish 1: 21']);
+    expect(run.results.map(texts)).toEqual([[], ['21']]);
+    expect(run.unexpected).toEqual([]);
+  });
+
+  it('goes on after a cell marked throws fails, and reports nothing', async () => {
+    const run = await runCells(new NotebookSession(), [cell(0, "throw new Error('on purpose')", true), cell(1, '1 + 1')]);
+    expect(run.results.map((r) => r.failed)).toEqual([true, false]);
+    expect(texts(run.results[1])).toEqual(['2']);
+    expect(run.unexpected).toEqual([]);
+  });
+
+  it('stops after a cell that fails without the mark, reporting it last and starting no later cell', async () => {
+    const started: number[] = [];
+    const cells = [cell(0, '1'), cell(1, "throw new Error('broken')"), cell(2, '3'), cell(3, '4')];
+    const run = await runCells(new NotebookSession(), cells, { onStart: (c) => started.push(c.index) });
+    expect(started).toEqual([0, 1]);
+    expect(run.results.map((r) => r.failed)).toEqual([false, true]);
+    expect(run.unexpected).toEqual([{ cell: cells[1], result: run.results[1] }]);
+  });
+
+  it('reports a cell marked throws that runs without an error, and goes on', async () => {
+    const cells = [cell(0, '1 + 1', true), cell(1, '2 + 2')];
+    const run = await runCells(new NotebookSession(), cells);
+    expect(run.results.map(texts)).toEqual([['2'], ['4']]);
+    expect(run.unexpected).toEqual([{ cell: cells[0], result: run.results[0] }]);
+  });
+
+  it('names each cell by its own index, so a run that starts mid-chapter reports the right lines', async () => {
+    const run = await runCells(new NotebookSession(), [cell(6, "\n\nthrow new Error('third line')", true)]);
+    expect(errorOf(run.results[0]).line).toBe(3);
   });
 });

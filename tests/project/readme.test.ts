@@ -2,7 +2,7 @@
 // the spiral figures in its results table are what `node examples/spiral.ts 0` prints today.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -21,6 +21,13 @@ describe('the README', () => {
     expect(quickStart).toContain('npm test');
     expect(scripts.start).toMatch(/astro build && astro preview/);
     expect(scripts.test).toBe('vitest run');
+  });
+
+  it('lists every module of the library in its module table', () => {
+    const modules = readdirSync(join(root, 'lib')).filter((name) => name.endsWith('.ts') && name !== 'index.ts' && name !== 'node.ts' && name !== 'errors.ts');
+    const missing = modules.map((name) => name.slice(0, -3)).filter((name) => !readme.includes(`| \`${name}\` |`));
+    expect(modules.length).toBeGreaterThan(10);
+    expect(missing).toEqual([]);
   });
 
   it('reports the spiral accuracy and loss that the example script prints', () => {

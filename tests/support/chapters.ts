@@ -3,18 +3,21 @@
 // comes from a cell or is asserted, and text and code cannot drift apart.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readChapter, type ChapterCells } from '../../site/notebook/chapter.ts';
-import { NotebookSession, type CellResult } from '../../site/notebook/runtime.ts';
+import { readChapter, runChapter, unexpectedMessage, type Cell, type ChapterCells } from '../../site/notebook/chapter.ts';
+import type { CellsRun } from '../../site/notebook/runtime.ts';
 import { outputText } from '../../site/notebook/outputs.ts';
 import { excerpt } from '../../site/notebook/excerpt.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
-/** A chapter after running all its cells. */
-export interface RanChapter extends ChapterCells {
+/**
+ * A chapter after running its cells as the build and the page do (runCells): `results` has one
+ * entry per cell that ran, so after a cell that failed unexpectedly it stops at that cell, and
+ * `unexpected` says what went wrong.
+ */
+export interface RanChapter extends ChapterCells, CellsRun<Cell> {
   mdx: string;
-  results: CellResult[];
-  /** Cell i's outputs (0-based) as text, one output per line. */
+  /** Cell i's outputs (0-based) as text, one output per line; throws, naming the failed cell, for a cell that did not run. */
   text(index: number): string;
   /** Every cell's outputs as text, joined. */
   allText: string;
@@ -40,11 +43,20 @@ export async function runChapterFile(file: string, replace: Array<[string, strin
     mdx = mdx.replace(from, to);
   }
   const chapter = readChapter(mdx);
-  const session = new NotebookSession({ seed: chapter.seed });
-  const results: CellResult[] = [];
-  for (const [index, cell] of chapter.cells.entries()) results.push(await session.run(cell.source, index));
-  const text = (index: number): string => results[index].outputs.map(outputText).join('\n');
-  return { ...chapter, mdx, results, text, allText: results.map((_, i) => text(i)).join('\n') };
+  const run = await runChapter(chapter);
+  const text = (index: number): string => {
+    const result = run.results[index];
+    if (!result) throw new Error(notRun(`chapters/${file}`, chapter, run, index));
+    return result.outputs.map(outputText).join('\n');
+  };
+  return { ...chapter, ...run, mdx, text, allText: run.results.map((_, i) => text(i)).join('\n') };
+}
+
+/** Why cell `index` has no result: the chapter has no such cell, or the run stopped at an earlier failure. */
+function notRun(file: string, chapter: ChapterCells, run: CellsRun<Cell>, index: number): string {
+  if (!Number.isInteger(index) || index < 0 || index >= chapter.cells.length) return `${file} has ${chapter.cells.length} cells, no cell at index ${index}`;
+  const failure = run.unexpected[run.unexpected.length - 1];
+  return `${unexpectedMessage(file, failure)}, so cell ${index + 1} did not run`;
 }
 
 /** The chapter's prose: the MDX without frontmatter, code, math, imports/exports and JSX tags. */
@@ -72,8 +84,7 @@ export function printedNumbers(text: string): Set<string> {
 
 /** The indexes of the cells whose fence is marked `throws`. */
 export function throwingCells(chapter: RanChapter): number[] {
-  const lines = chapter.mdx.split('\n');
-  return chapter.cells.flatMap((cell, i) => (/\bthrows\b/.test(lines[cell.line - 1]) ? [i] : []));
+  return chapter.cells.flatMap((cell, i) => (cell.throws ? [i] : []));
 }
 
 /** A chapter's MDX without its frontmatter, for checking prose in chapters that have no cells. */

@@ -1,10 +1,19 @@
-;; The fast matrix products, in WebAssembly SIMD (the speed work, chapter 11). Two kernels:
-;;  gemm  dense A · B with A packed in panels of 4 rows and B in panels of 8 columns, so both are
-;;        read front to back; a 4×8 block of C stays in registers for the whole of k.
-;; Helpers count nonzeros, build the sparse form and pack the panels, so JavaScript only copies.
-;;  spmm  sparse A · dense B, with A's nonzero values listed row by row (CSR); a row of MNIST pixels
-;;        is about 81% zeros, so skipping them does about a fifth of the work.
-;; Built into gemm.ts by scripts/build-wasm.ts (npm run build:wasm).
+;; The fast kernels, in WebAssembly SIMD (the speed work, chapter 11); lib/kernels/wasm.ts stages
+;; float32 arrays into this module's memory and calls them. It exports:
+;;  memory        the arrays the kernels read and write, laid out by lib/kernels/wasm.ts
+;;  gemm          dense C = A · B, A packed in panels of 4 rows and B in panels of 8 columns, so both
+;;                are read front to back; a 4×8 block of C stays in registers for the whole of k
+;;  spmm          sparse C = S · B, with S's nonzero values listed row by row (CSR); a row of MNIST
+;;                pixels is about 81% zeros, so skipping them does about a fifth of the work
+;;  nonzeros      counts the nonzero floats of an array (does op(A) go to spmm or to gemm?)
+;;  csrRows       the CSR form of A for spmm
+;;  csrColumns    the CSR form of Aᵀ for spmm, read from A without transposing it first
+;;  packA, packB  lay op(A) and op(B) out in gemm's panels, transposing on the way when asked
+;;  adam          one Adam step, 4 parameters at a time
+;;  relu          ReLU's forward pass, 4 values at a time
+;;  reluBackward  ReLU's backward pass, 4 values at a time
+;; Built into kernels.ts (the bytes, a typed interface of these exports and a function that binds
+;; them) by scripts/build-wasm.ts: npm run build:wasm.
 (module
   (memory (export "memory") 1)
 

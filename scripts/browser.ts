@@ -1,17 +1,18 @@
-// Helpers for real-browser tests: Debian's Chromium driven by playwright-core, and a tiny
-// static file server on 127.0.0.1. Chromium runs with background networking off, so a page
-// can only reach this machine.
+// Driving a real browser, for `npm run bench:browser` and the end-to-end tests: Debian's
+// Chromium through playwright-core, and a tiny static file server on 127.0.0.1. Chromium runs
+// with background networking off, so a page can only reach this machine.
 import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The Chromium this machine runs: Debian's, unless CHROMIUM_PATH names another. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Starts headless Chromium the way this machine allows (no sandbox as root, no background traffic). */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
@@ -45,7 +46,7 @@ export async function serveDirectory(root: string): Promise<{ url: string; reque
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the test server has no port');
+  if (address === null || typeof address === 'string') throw new Error('the file server has no port');
   return {
     url: `http://127.0.0.1:${address.port}`,
     requests,

@@ -1,0 +1,41 @@
+// The multilayer perceptron the book's last chapters train, built from a list of layer sizes:
+// Dense and ReLU (and Dropout) for every hidden width, then Dense and Softmax, with categorical
+// cross-entropy. The CLI, the training lab and the benchmarks all build their networks here.
+import { ScratchnetError } from './errors.ts';
+import { ReLU, Softmax } from './activations.ts';
+import { Dropout } from './dropout.ts';
+import { Dense, type Initializer, type Layer } from './layers.ts';
+import { CategoricalCrossEntropy } from './losses.ts';
+import { Sequential } from './model.ts';
+import type { Optimizer } from './optimizers.ts';
+import type { Random } from './random.ts';
+
+/** Optional settings for mlp(). */
+export interface MLPOptions {
+  /** The fraction of units a Dropout layer after every hidden ReLU drops; 0 (the default) adds none. */
+  dropout?: number;
+  /** The generator for the first weights and the dropout masks; defaults to the shared one reset by `seed()`. */
+  rng?: Random;
+  /** How the hidden layers draw their first weights; defaults to 'heNormal', which suits ReLU. */
+  hiddenInitializer?: Initializer;
+  /** How the output layer draws its first weights; defaults to 'glorotUniform'. */
+  outputInitializer?: Initializer;
+  /** The optimizer training will use; it can also be set later on the model. */
+  optimizer?: Optimizer;
+}
+
+/**
+ * A classifier for `sizes` = [inputs, ...hidden widths, classes], e.g. mlp([784, 256, 128, 10]):
+ * the layers are made in order, so each draws its weights from `rng` after the one before.
+ */
+export function mlp(sizes: readonly number[], options: MLPOptions = {}): Sequential {
+  if (sizes.length < 2) throw new ScratchnetError('mlp', `sizes needs at least the inputs and the classes, e.g. [784, 128, 10], not [${sizes.join(', ')}]`);
+  const { dropout = 0, rng } = options;
+  const layers: Layer[] = [];
+  for (let i = 1; i < sizes.length - 1; i++) {
+    layers.push(new Dense(sizes[i - 1], sizes[i], { initializer: options.hiddenInitializer ?? 'heNormal', rng }), new ReLU());
+    if (dropout > 0) layers.push(new Dropout(dropout, { rng }));
+  }
+  layers.push(new Dense(sizes[sizes.length - 2], sizes[sizes.length - 1], { initializer: options.outputInitializer ?? 'glorotUniform', rng }), new Softmax());
+  return new Sequential(layers, { loss: new CategoricalCrossEntropy(), optimizer: options.optimizer });
+}
