@@ -8,6 +8,7 @@ import { defineConfig } from 'astro/config';
 import rehypeKatex from 'rehype-katex';
 import remarkMath from 'remark-math';
 import remarkCells from './site/notebook/remark-cells.ts';
+import { codeThemes, untimedTokenizer } from './site/notebook/code-theme.ts';
 import datasets from './site/integrations/datasets.ts';
 
 const fromRoot = (path) => fileURLToPath(new URL(path, import.meta.url));
@@ -26,14 +27,20 @@ export default defineConfig({
       // remarkCells runs every ```ts cell block at build time and writes its output into the page.
       remarkPlugins: [remarkMath, remarkCells],
       // KaTeX renders at build time: the page ships HTML + MathML and the local KaTeX CSS, no JS.
+      // KaTeX's class names change between minor versions, so the CSS Base.astro loads must come
+      // from the katex that renders: package.json keeps katex on the line rehype-katex depends on
+      // (^0.16), npm installs that one copy, and tests/e2e/math.test.ts fails if they drift apart.
       rehypePlugins: [rehypeKatex],
     }),
     syntaxHighlight: 'shiki',
     shikiConfig: {
       // Light colours are inline; the dark theme rides along as --shiki-dark / --shiki-dark-bg
-      // variables on each token, so dark mode can later switch with CSS alone, no rebuild.
-      themes: { light: 'github-light', dark: 'github-dark' },
+      // variables on each token, so dark mode switches with CSS alone, no rebuild. The cell editor
+      // uses the same colours (site/notebook/code-theme.ts names the themes for both); GitHub's
+      // "default" themes keep every token at 4.5:1 or more, which github-light/-dark do not.
+      themes: codeThemes,
       defaultColor: 'light',
+      transformers: [untimedTokenizer],
     },
   },
   vite: {

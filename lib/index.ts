@@ -19,6 +19,7 @@ export * from './model.ts';
 export * from './mlp.ts';
 export * from './data.ts';
 export * from './gradcheck.ts';
+export * from './schema.ts';
 export * from './serialize.ts';
 export * from './idx.ts';
 export * from './datasets.ts';

@@ -2,7 +2,7 @@
 // initializers. Each layer keeps what its forward pass saw, so backward(dvalues) can apply the
 // chain rule (chapter 8). Weights are shaped inputs × outputs, so the forward pass needs no transpose.
 import { ScratchnetError, ShapeError } from './errors.ts';
-import { Matrix, type DType } from './matrix.ts';
+import { Matrix, exceedsAllocationLimit, sizeError, type DType } from './matrix.ts';
 import { addRowVector, matmul, shapeOf, sum } from './ops.ts';
 import { Random, defaultRandom } from './random.ts';
 import { addRegularizationGradient, regularizationPenalty } from './regularization.ts';
@@ -108,6 +108,9 @@ export class Dense implements Layer {
     this.nInputs = nInputs;
     this.nOutputs = nOutputs;
     const dtype = options.dtype ?? 'float32';
+    if (exceedsAllocationLimit(nInputs * nOutputs, dtype)) {
+      throw sizeError('Dense', nInputs * nOutputs, dtype, `a ${nInputs}→${nOutputs} layer`, 'weights', 'use fewer inputs or outputs');
+    }
     this._weights = initialWeights(options.initializer ?? 'randomNormal', nInputs, nOutputs, options.rng ?? defaultRandom, dtype);
     this._biases = Matrix.zeros(1, nOutputs, { dtype });
     this.checkParameter('weights', this._weights, nInputs, nOutputs);
@@ -214,4 +217,24 @@ export interface TrainableLayer extends Layer {
 export function isTrainable(layer: Layer): layer is TrainableLayer {
   const candidate = layer as Partial<TrainableLayer>;
   return candidate.weights instanceof Matrix && candidate.biases instanceof Matrix;
+}
+
+/** A layer as messages name it: `layer 2 (Dense)`. */
+export function describeLayer(layer: Layer, index: number): string {
+  return `layer ${index} (${layer.name})`;
+}
+
+/** A table of `layers` with their output sizes and parameter counts, and the total: what Sequential.summary() prints. */
+export function layerTable(layers: ReadonlyArray<Layer>): string {
+  const lines = ['layer            outputs   parameters'];
+  let width: number | undefined; // activations and dropout keep the width of the layer before them
+  let total = 0;
+  layers.forEach((layer, i) => {
+    width = layerSizes(layer).nOutputs ?? width;
+    const params = isTrainable(layer) ? layer.weights.size + layer.biases.size : 0;
+    total += params;
+    lines.push(`${`${i} ${layer.name}`.padEnd(17)}${String(width ?? '').padEnd(10)}${params}`);
+  });
+  lines.push(`total parameters: ${total}`);
+  return lines.join('\n');
 }

@@ -6,7 +6,7 @@ import { ShapeError } from './errors.ts';
 import { Matrix } from './matrix.ts';
 import { shapeOf } from './ops.ts';
 import { Softmax } from './activations.ts';
-import { checkOneHotShape, isOneHot, toLabels, toTargetMatrix, type Targets } from './targets.ts';
+import { checkClassRows, checkOneHotShape, isOneHot, toLabels, toTargetMatrix, type Targets } from './targets.ts';
 
 /** Predictions are clipped to [ε, 1 − ε] before a log, so log(0) never happens. */
 export const CLIP_EPSILON = 1e-7;
@@ -48,17 +48,21 @@ function mean(losses: Float64Array): number {
 export class CategoricalCrossEntropy extends Loss {
   readonly name = 'CategoricalCrossEntropy';
 
-  /** −log(p_correct) per sample, with p clipped to [1e-7, 1 − 1e-7]; targets are labels or one-hot rows. */
+  /**
+   * −Σ y·log p per sample, with p clipped to [1e-7, 1 − 1e-7]: −log(p_correct) for labels or one-hot
+   * rows, and the full sum for soft labels (rows of class probabilities, checked by checkClassRows).
+   */
   forward(predictions: Matrix, targets: Targets): Float64Array {
     checkPredictions('CategoricalCrossEntropy', predictions);
     const { rows, cols } = predictions;
     const out = new Float64Array(rows);
     if (isOneHot(targets, cols)) {
       checkOneHotShape('CategoricalCrossEntropy', targets, rows, cols);
+      checkClassRows('CategoricalCrossEntropy', targets);
       for (let r = 0; r < rows; r++) {
-        let confidence = 0; // Σ y·p: the probability of the correct class for one-hot y
-        for (let c = 0; c < cols; c++) confidence += targets.data[r * cols + c] * clipProbability(predictions.data[r * cols + c]);
-        out[r] = -Math.log(confidence);
+        let total = 0; // the one-hot zeros switch off every term but the correct class's
+        for (let c = 0; c < cols; c++) total += targets.data[r * cols + c] * Math.log(clipProbability(predictions.data[r * cols + c]));
+        out[r] = -total;
       }
       return out;
     }
@@ -84,6 +88,7 @@ function asOneHot(op: string, predictions: Matrix, targets: Targets): Matrix {
   const { rows, cols } = predictions;
   if (isOneHot(targets, cols)) {
     checkOneHotShape(op, targets, rows, cols);
+    checkClassRows(op, targets);
     return targets;
   }
   const labels = toLabels(op, targets, rows, cols);
@@ -124,6 +129,7 @@ export class SoftmaxCrossEntropy {
     const out = predictions.clone();
     if (isOneHot(targets, cols)) {
       checkOneHotShape('SoftmaxCrossEntropy.backward', targets, rows, cols);
+      checkClassRows('SoftmaxCrossEntropy.backward', targets);
       for (let i = 0; i < out.size; i++) out.data[i] -= targets.data[i];
     } else {
       const labels = toLabels('SoftmaxCrossEntropy.backward', targets, rows, cols);

@@ -2,18 +2,19 @@
 // chapters. trainBatch() is one training step (forward, loss, backward, optimizer update), and
 // train() runs it over epochs of shuffled mini-batches; evaluate(), predict() and accuracy() run
 // the model without training. Chapter 9 onwards.
-import { ScratchnetError, ShapeError } from './errors.ts';
+import { ScratchnetError, ShapeError, TrainingError } from './errors.ts';
 import { Matrix } from './matrix.ts';
 import { gatherRows, sliceRows } from './ops.ts';
 import { defaultRandom } from './random.ts';
 import { Softmax } from './activations.ts';
-import { isTrainable, layerSizes, type BackwardOptions, type Layer } from './layers.ts';
+import { describeLayer, isTrainable, layerSizes, layerTable, type BackwardOptions, type Layer } from './layers.ts';
 import { CategoricalCrossEntropy, Loss, SoftmaxCrossEntropy } from './losses.ts';
 import type { Optimizer } from './optimizers.ts';
 import { regularizationLoss } from './regularization.ts';
-import { checkInputs, inferAccuracy, prepareTargets, scorerFor, type AccuracyKind, type PreparedTargets, type Scorer } from './scoring.ts';
+import { checkFinite, checkInputs, inferAccuracy, prepareTargets, type AccuracyKind, type PreparedTargets, type Scorer } from './scoring.ts';
 import type { Targets } from './targets.ts';
-import { checkTrainOptions, divergedError, type BatchResult, type EpochInfo, type History, type TrainBatchOptions, type TrainOptions } from './training.ts';
+import { checkParameters, checkTrainOptions, divergedError, lossHasRisen, recordEpoch, risingLossError } from './training.ts';
+import type { BatchResult, EpochInfo, History, TrainBatchOptions, TrainOptions } from './training.ts';
 
 /** A model's loss, optimizer and accuracy kind. */
 export interface SequentialOptions {
@@ -27,10 +28,6 @@ export interface SequentialOptions {
 export interface Evaluation {
   loss: number;
   accuracy: number;
-}
-
-function describeLayer(layer: Layer, index: number): string {
-  return `layer ${index} (${layer.name})`;
 }
 
 /** A stack of layers with a loss and an optimizer, trained on mini-batches. */
@@ -56,15 +53,10 @@ export class Sequential {
       throw new ScratchnetError('Sequential.add', `layer ${this.layers.length} is not a layer (it needs forward and backward methods)`);
     }
     const { nInputs } = layerSizes(layer);
-    if (nInputs !== undefined) {
-      for (let i = this.layers.length - 1; i >= 0; i--) {
-        const { nOutputs } = layerSizes(this.layers[i]);
-        if (nOutputs === undefined) continue;
-        if (nOutputs !== nInputs) {
-          throw new ShapeError('Sequential', `${describeLayer(layer, this.layers.length)} takes ${nInputs} inputs but ${describeLayer(this.layers[i], i)} gives ${nOutputs} outputs`);
-        }
-        break;
-      }
+    const previous = this.layers.findLastIndex((before) => layerSizes(before).nOutputs !== undefined);
+    const nOutputs = previous >= 0 ? layerSizes(this.layers[previous]).nOutputs : undefined;
+    if (nInputs !== undefined && nOutputs !== undefined && nOutputs !== nInputs) {
+      throw new ShapeError('Sequential', `${describeLayer(layer, this.layers.length)} takes ${nInputs} inputs but ${describeLayer(this.layers[previous], previous)} gives ${nOutputs} outputs`);
     }
     this.layers.push(layer);
     return this;
@@ -106,53 +98,74 @@ export class Sequential {
   /**
    * One training step on the batch (x, y): forward in training mode, the loss, backward and the
    * optimizer's update. Returns the batch's loss and accuracy (of the outputs before the update).
-   * It checks the batch only as the layers and the loss do; train() checks all the data first.
+   * Before the update it checks x's shape and every target of the batch as train() checks a whole
+   * dataset, naming the row at fault; it looks for NaN or ±Infinity in x only when the loss comes out
+   * non-finite, so a good batch costs nothing extra. It stops with a TrainingError on divergence.
    */
   trainBatch(x: Matrix, y: Targets, options: TrainBatchOptions = {}): BatchResult {
-    const { loss, optimizer } = this.requireTraining('Sequential.trainBatch');
+    const op = 'Sequential.trainBatch';
+    const { loss, optimizer } = this.requireTraining(op);
+    checkInputs(op, this.layers, x, { finite: false });
     const output = this.forward(x, { training: true });
+    const checked = prepareTargets(op, this.scoring, y, x.rows, output.cols);
     const dataLoss = loss.calculate(output, y);
     const penalty = regularizationLoss(this.layers);
-    if (!Number.isFinite(dataLoss + penalty)) throw divergedError(dataLoss + penalty, optimizer.currentLearningRate, options);
+    if (!Number.isFinite(dataLoss + penalty)) {
+      checkFinite(op, 'x', x, 'inputs'); // a NaN or ±Infinity among the inputs is bad data, not divergence
+      throw divergedError(dataLoss + penalty, optimizer.learningRate, options);
+    }
     this.backward(output, y, { inputGradient: false });
     optimizer.step(this.layers);
-    const scorer = options.scorer ?? scorerFor(this.scoring, output.cols);
+    checkParameters(this.layers, optimizer, dataLoss + penalty, options);
+    const scorer = options.scorer ?? checked;
     const correct = scorer.correct(output, y);
     const accuracy = correct / (x.rows * scorer.outputsPerSample);
     return { loss: dataLoss + penalty, dataLoss, regularizationLoss: penalty, accuracy, correct, learningRate: optimizer.currentLearningRate };
   }
 
-  /** Trains on (x, y): every epoch shuffles the samples and runs trainBatch() on each mini-batch. Returns the per-epoch history. */
+  /**
+   * Trains on (x, y): every epoch shuffles the samples and runs trainBatch() on each mini-batch,
+   * having checked every input and target first, before any weight changes. Returns the per-epoch
+   * history; a TrainingError for divergence carries the history of the epochs before it.
+   */
   train(x: Matrix, y: Targets, options: TrainOptions = {}): History {
     const { optimizer } = this.requireTraining('Sequential.train');
     const { epochs, batchSize } = checkTrainOptions(options);
-    // Every sample and target is checked once, before the first step changes a weight.
     const targets = this.prepare('Sequential.train', x, y);
     const validation = options.validation && { ...options.validation, targets: this.prepare('Sequential.train (validation)', options.validation.x, options.validation.y) };
     const rng = options.rng ?? defaultRandom;
     const steps = Math.ceil(x.rows / batchSize);
     const order = new Int32Array(x.rows).map((_, i) => i);
     const history: History = { loss: [], accuracy: [], validationLoss: [], validationAccuracy: [] };
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const started = performance.now();
-      if (options.shuffle ?? true) rng.shuffle(order);
-      let lossTotal = 0;
-      let correctTotal = 0;
-      for (let step = 1; step <= steps; step++) {
-        const indices = order.subarray((step - 1) * batchSize, step * batchSize);
-        const batch = this.trainBatch(gatherRows(x, indices), targets.gather(indices), { epoch, step, steps, scorer: targets });
-        lossTotal += batch.loss * indices.length;
-        correctTotal += batch.correct;
-        if (options.onBatch?.({ epoch, step, steps, ...batch }) === false) return history;
+    const watch = options.checkDivergence ?? true;
+    let startLoss = 0; // the loss of the first batch, before any update
+    try {
+      for (let epoch = 1; epoch <= epochs; epoch++) {
+        const started = performance.now();
+        if (options.shuffle ?? true) rng.shuffle(order);
+        let lossTotal = 0;
+        let correctTotal = 0;
+        for (let step = 1; step <= steps; step++) {
+          const indices = order.subarray((step - 1) * batchSize, step * batchSize);
+          const batch = this.trainBatch(gatherRows(x, indices), targets.gather(indices), { epoch, step, steps, scorer: targets, checkDivergence: watch });
+          if (epoch === 1 && step === 1) startLoss = batch.loss;
+          lossTotal += batch.loss * indices.length;
+          correctTotal += batch.correct;
+          if (options.onBatch?.({ epoch, step, steps, ...batch }) === false) return history;
+        }
+        const info: EpochInfo = { epoch, epochs, loss: lossTotal / x.rows, accuracy: correctTotal / (x.rows * targets.outputsPerSample), learningRate: optimizer.currentLearningRate, seconds: 0 };
+        if (validation) {
+          const scored = this.score(validation.x, validation.y, validation.targets, Math.max(batchSize, 256));
+          [info.validationLoss, info.validationAccuracy] = [scored.loss, scored.accuracy];
+        }
+        info.seconds = (performance.now() - started) / 1000;
+        recordEpoch(history, info);
+        if (options.onEpoch?.(info) === false) return history;
+        if (watch && lossHasRisen(startLoss, info.loss)) throw risingLossError(startLoss, info.loss, optimizer.learningRate, { epoch, step: steps, steps });
       }
-      const info: EpochInfo = { epoch, epochs, loss: lossTotal / x.rows, accuracy: correctTotal / (x.rows * targets.outputsPerSample), learningRate: optimizer.currentLearningRate, seconds: 0 };
-      if (validation) {
-        const scored = this.score(validation.x, validation.y, validation.targets, Math.max(batchSize, 256));
-        [info.validationLoss, info.validationAccuracy] = [scored.loss, scored.accuracy];
-      }
-      info.seconds = (performance.now() - started) / 1000;
-      record(history, info);
-      if (options.onEpoch?.(info) === false) return history;
+    } catch (error) {
+      if (error instanceof TrainingError) error.history = history;
+      throw error;
     }
     return history;
   }
@@ -165,13 +178,8 @@ export class Sequential {
     for (let start = 0; start < x.rows; start += batchSize) {
       parts.push(this.forward(sliceRows(x, start, Math.min(start + batchSize, x.rows)), { training: false }));
     }
-    const cols = parts[0].cols;
-    const out = Matrix.zeros(x.rows, cols, { dtype: parts[0].dtype });
-    let offset = 0;
-    for (const part of parts) {
-      out.data.set(part.data, offset);
-      offset += part.size;
-    }
+    const out = Matrix.zeros(x.rows, parts[0].cols, { dtype: parts[0].dtype });
+    parts.reduce((offset, part) => (out.data.set(part.data, offset), offset + part.size), 0);
     return out;
   }
 
@@ -203,15 +211,7 @@ export class Sequential {
 
   /** A table of the layers, their output sizes and parameter counts. */
   summary(): string {
-    const lines = ['layer            outputs   parameters'];
-    let width: number | undefined; // activations and dropout keep the width of the layer before them
-    this.layers.forEach((layer, i) => {
-      width = layerSizes(layer).nOutputs ?? width;
-      const params = isTrainable(layer) ? layer.weights.size + layer.biases.size : 0;
-      lines.push(`${`${i} ${layer.name}`.padEnd(17)}${String(width ?? '').padEnd(10)}${params}`);
-    });
-    lines.push(`total parameters: ${this.parameterCount}`);
-    return lines.join('\n');
+    return layerTable(this.layers);
   }
 
   private requireLoss(op: string): Loss {
@@ -236,12 +236,4 @@ export class Sequential {
     const outputs = this.forward(sliceRows(x, 0, 1), { training: false }).cols;
     return prepareTargets(op, this.scoring, y, x.rows, outputs);
   }
-}
-
-/** Appends an epoch's figures to the history. */
-function record(history: History, info: EpochInfo): void {
-  history.loss.push(info.loss);
-  history.accuracy.push(info.accuracy);
-  if (info.validationLoss !== undefined) history.validationLoss.push(info.validationLoss);
-  if (info.validationAccuracy !== undefined) history.validationAccuracy.push(info.validationAccuracy);
 }

@@ -66,11 +66,17 @@ export async function findIDXFile(folder: string, name: string): Promise<string 
   return undefined;
 }
 
+/** Which of the four official IDX files `folder` lacks (in neither raw nor .gz form); all four when the folder does not exist. */
+export async function missingIDXFiles(folder: string): Promise<string[]> {
+  const names: string[] = Object.values(IDX_FILES);
+  const found = await Promise.all(names.map((name) => findIDXFile(folder, name)));
+  return names.filter((_, i) => !found[i]);
+}
+
 /** The first of `folders` that holds all four official IDX files (raw or .gz), or undefined when none does. */
 export async function findIDXFolder(folders: string[]): Promise<string | undefined> {
   for (const folder of folders) {
-    const found = await Promise.all(Object.values(IDX_FILES).map((name) => findIDXFile(folder, name)));
-    if (found.every(Boolean)) return folder;
+    if ((await missingIDXFiles(folder)).length === 0) return folder;
   }
   return undefined;
 }

@@ -8,7 +8,7 @@ import { Sigmoid, Softmax } from './activations.ts';
 import { layerSizes, type Layer } from './layers.ts';
 import { BinaryCrossEntropy, CategoricalCrossEntropy, type Loss } from './losses.ts';
 import { countBinaryCorrect, countCorrect, countWithin, standardDeviation } from './metrics.ts';
-import { checkOneHotShape, isOneHot, toLabels, toTargetMatrix, type Targets } from './targets.ts';
+import { checkClassRows, checkOneHotShape, isOneHot, toLabels, toTargetMatrix, type Targets } from './targets.ts';
 
 /** How the model scores its predictions. */
 export type AccuracyKind = 'categorical' | 'binary' | 'regression';
@@ -40,8 +40,12 @@ export function checkFinite(op: string, name: string, m: Matrix, what: string): 
   if (bad) throw new ScratchnetError(op, `${name} holds ${bad.value} at row ${bad.row}, column ${bad.col}; ${what} must be finite numbers`);
 }
 
-/** Checks that x is a non-empty Matrix of finite numbers with as many columns as the first sized layer takes. */
-export function checkInputs(op: string, layers: ReadonlyArray<Layer>, x: Matrix): void {
+/**
+ * Checks that x is a non-empty Matrix of finite numbers with as many columns as the first sized
+ * layer takes. `finite: false` skips the scan for NaN and ±Infinity (one pass over every input),
+ * which trainBatch() makes only when a batch's loss comes out non-finite.
+ */
+export function checkInputs(op: string, layers: ReadonlyArray<Layer>, x: Matrix, options: { finite?: boolean } = {}): void {
   if (layers.length === 0) throw new ScratchnetError(op, 'the model has no layers; add some with model.add(layer)');
   if (!(x instanceof Matrix)) throw new ShapeError(op, 'x must be a Matrix with one row per sample');
   if (x.rows === 0) throw new ShapeError(op, `x is empty (${x.rows}×${x.cols}): there are no samples`);
@@ -49,7 +53,7 @@ export function checkInputs(op: string, layers: ReadonlyArray<Layer>, x: Matrix)
   if (nInputs !== undefined && x.cols !== nInputs) {
     throw new ShapeError(op, `x has ${x.cols} values per sample (${x.rows}×${x.cols}) but the first layer takes ${nInputs}`);
   }
-  checkFinite(op, 'x', x, 'inputs');
+  if (options.finite ?? true) checkFinite(op, 'x', x, 'inputs');
 }
 
 /** Scores outputs of `outputs` columns on their own; regression's tolerance is then std/250 of the batch's own targets. */
@@ -61,19 +65,21 @@ export function scorerFor(kind: AccuracyKind, outputs: number, precision?: numbe
 
 /**
  * Checks every one of `samples` targets for a model of `outputs` outputs per sample (so a bad
- * label cannot stop training halfway), and returns how to gather and score batches of them.
+ * target cannot stop training halfway), naming the first at fault, and returns how to gather and
+ * score batches of them. Labels: whole numbers in [0, outputs). One-hot rows: checkClassRows (a 1,
+ * or soft labels adding up to 1). Binary targets: finite, in [0, 1]. Regression targets: finite.
  */
 export function prepareTargets(op: string, kind: AccuracyKind, y: Targets, samples: number, outputs: number): PreparedTargets {
   if (kind === 'categorical') {
     if (isOneHot(y, outputs)) {
       checkOneHotShape(op, y, samples, outputs);
-      checkFinite(op, 'y', y, 'targets');
+      checkClassRows(op, y);
       return { ...scorerFor(kind, outputs), gather: (indices) => gatherRows(y, indices) };
     }
     const labels = toLabels(op, y, samples, outputs);
     return { ...scorerFor(kind, outputs), gather: (indices) => gatherLabels(labels, indices) };
   }
-  const targets = toTargetMatrix(op, y, new Matrix(samples, outputs));
+  const targets = toTargetMatrix(op, y, { rows: samples, cols: outputs });
   checkFinite(op, 'y', targets, 'targets');
   if (kind === 'binary') {
     const outside = targets.data.findIndex((t) => !(t >= 0 && t <= 1));

@@ -2,6 +2,7 @@
 // sample) or one-hot rows (a Matrix). Chapter 6 (loss and accuracy) teaches both forms.
 // Every check names the operation, the sample and the value at fault.
 import { ShapeError } from './errors.ts';
+import { formatNumber } from './format.ts';
 import { Matrix } from './matrix.ts';
 
 /** Class labels, one integer per sample: a plain array or any integer typed array. */
@@ -22,7 +23,9 @@ export function checkLabels(op: string, labels: Labels, samples: number, classes
   for (let i = 0; i < samples; i++) {
     const label = labels[i];
     if (typeof label !== 'number' || !Number.isInteger(label)) {
-      throw new ShapeError(op, `label ${typeof label === 'number' ? String(label) : JSON.stringify(label)} at position ${i} is not a whole number; labels are class indices like 0, 1, 2`);
+      // An array here is a one-hot row passed as nested arrays rather than as a Matrix.
+      const hint = Array.isArray(label) ? '; to pass one-hot rows, make them a Matrix: Matrix.fromRows(rows)' : '';
+      throw new ShapeError(op, `label ${typeof label === 'number' ? String(label) : JSON.stringify(label)} at position ${i} is not a whole number; labels are class indices like 0, 1, 2${hint}`);
     }
     if (label < 0 || label >= classes) {
       throw new ShapeError(op, `label ${label} at position ${i} is outside 0…${classes - 1} (the predictions have ${classes} classes)`);
@@ -61,6 +64,35 @@ export function checkOneHotShape(op: string, targets: Matrix, samples: number, c
   }
 }
 
+/** How far a row of one-hot targets may add up from 1, so rounded soft labels such as [0.33, 0.33, 0.33] pass. */
+export const ROW_SUM_TOLERANCE = 0.01;
+
+/**
+ * Checks the values of one-hot targets row by row, naming the first row at fault. A row gives the
+ * probability of each class: every value a finite number of at least 0, adding up to 1 (within
+ * ROW_SUM_TOLERANCE). That is a single 1 (one-hot), or soft labels such as label smoothing's
+ * [0.9, 0.05, 0.05], which cross-entropy handles too; a row with two 1s is not (several labels per
+ * sample call for a Sigmoid output and BinaryCrossEntropy).
+ */
+export function checkClassRows(op: string, targets: Matrix): void {
+  const { rows, cols, data } = targets;
+  for (let r = 0; r < rows; r++) {
+    let total = 0;
+    for (let c = 0; c < cols; c++) {
+      const value = data[r * cols + c];
+      if (!Number.isFinite(value)) throw new ShapeError(op, `y holds ${value} at row ${r}, column ${c}; targets must be finite numbers`);
+      if (value < 0) throw new ShapeError(op, `one-hot row ${r} holds ${value} at column ${c}; targets are class probabilities, which cannot be negative`);
+      total += value;
+    }
+    if (total === 0) throw new ShapeError(op, `one-hot row ${r} is all zeros, so it names no class; give the sample's class a 1 (oneHot(labels, ${cols}) builds such rows)`);
+    if (!(Math.abs(total - 1) <= ROW_SUM_TOLERANCE)) {
+      const row = Array.from(data.subarray(r * cols, (r + 1) * cols), (value) => formatNumber(value, { dtype: targets.dtype }));
+      const values = cols <= 10 ? ` ([${row.join(', ')}])` : '';
+      throw new ShapeError(op, `one-hot row ${r} adds up to ${formatNumber(total, { digits: 7 })}${values}, not 1; give each sample's class a 1, or soft labels that add up to 1 (for several labels per sample, use a Sigmoid output with BinaryCrossEntropy)`);
+    }
+  }
+}
+
 /** Turns class labels into one-hot rows: label 2 of 3 classes becomes [0, 0, 1]. */
 export function oneHot(labels: Labels, classes: number): Matrix {
   if (!Number.isInteger(classes) || classes < 1) throw new ShapeError('oneHot', `classes must be a positive whole number, not ${String(classes)}`);
@@ -71,7 +103,10 @@ export function oneHot(labels: Labels, classes: number): Matrix {
 }
 
 /** Regression or binary targets as a Matrix shaped like the predictions (a plain array fills one column). */
-export function toTargetMatrix(op: string, targets: Targets, predictions: Matrix): Matrix {
+export function toTargetMatrix(op: string, targets: Targets, predictions: { rows: number; cols: number }): Matrix {
+  if (!(targets instanceof Matrix) && (targets === null || typeof targets !== 'object' || typeof targets.length !== 'number')) {
+    throw new ShapeError(op, `targets must be a Matrix with one row per sample, or an array of numbers for a single output, not ${String(targets)}`);
+  }
   const matrix = targets instanceof Matrix ? targets : new Matrix(targets.length, 1, Array.from(targets));
   if (matrix.rows !== predictions.rows || matrix.cols !== predictions.cols) {
     throw new ShapeError(op, `targets (${matrix.rows}×${matrix.cols}) do not match predictions (${predictions.rows}×${predictions.cols})`);

@@ -11,14 +11,12 @@ import { join } from 'node:path';
 import { Random, matmul, setBackend, type Backend } from '../lib/index.ts';
 import { REFERENCE, median, referenceModel, referenceRun, referenceStart, trainStep } from '../bench/reference.ts';
 import { loadIDXDataset } from '../lib/node.ts';
-import { parseOptions, wholeNumber } from './cli.ts';
+import { COMMANDS, handleErrors, parseCommand } from './cli.ts';
 import { DATASETS, datasetFolder } from './datasets.ts';
 
-const args = parseOptions(
-  { epochs: { type: 'string' }, 'skip-js': { type: 'boolean' }, 'skip-numpy': { type: 'boolean' }, 'skip-tfjs': { type: 'boolean' }, 'skip-target': { type: 'boolean' } },
-  'usage: npm run bench -- [--epochs N] [--skip-js] [--skip-numpy] [--skip-tfjs] [--skip-target]',
-);
-const epochs = wholeNumber('epochs', args.epochs, 3);
+handleErrors();
+const args = parseCommand(COMMANDS.bench);
+const epochs = args.epochs;
 const { sizes, batchSize, learningRate } = REFERENCE;
 
 const { train, test } = await loadIDXDataset(await datasetFolder(DATASETS.mnist));

@@ -1,31 +1,77 @@
-// Where the CLI finds MNIST and Fashion-MNIST, how it says what to do when one is missing, and
-// how the download command checks what it fetched: the SHA-256 of each file's decompressed
-// contents must match the official data (the same bytes whether or not the file is gzipped).
+// Where the CLI finds MNIST and Fashion-MNIST, how it names what is missing where and says what to
+// do, the sizes their headers declare, and how the download command checks what it fetched: the
+// SHA-256 of each file's decompressed contents must match the official data (gzipped or not).
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { DATASETS, type DatasetInfo } from '../lib/datasets.ts';
+import { constants, gunzipSync } from 'node:zlib';
+import { DATASETS, IDX_FILES, type DatasetInfo } from '../lib/datasets.ts';
 import { isGzip } from '../lib/idx.ts';
-import { datasetFolders, findIDXFolder } from '../lib/node.ts';
+import { datasetFolders, findIDXFile, findIDXFolder, missingIDXFiles } from '../lib/node.ts';
+import { UsageError, listOf } from './options.ts';
 
 // The list itself lives in lib/, where the site's build can import it too.
 export { DATASETS };
 
 const root = resolve(import.meta.dirname, '..');
 
-/** The dataset called `name`, or an error listing the known ones. */
-export function datasetInfo(name: string | undefined): DatasetInfo {
-  if (name === 'mnist' || name === 'fashion-mnist') return DATASETS[name];
-  throw new Error(`--dataset must be mnist or fashion-mnist${name ? `, not "${name}"` : ''}`);
-}
-
-/** The first folder holding all four files (`dataDir` alone when given), or an error that says exactly how to get them. */
+/**
+ * The first folder holding all four files (`dataDir` alone when given), or an error that names
+ * what is wrong where — a folder that is a file, or which files a folder lacks — and says exactly
+ * how to get the data.
+ */
 export async function datasetFolder(info: DatasetInfo, dataDir?: string): Promise<string> {
   const candidates = dataDir ? [resolve(dataDir)] : datasetFolders(info, root);
   const folder = await findIDXFolder(candidates);
   if (folder) return folder;
-  throw new Error(`${info.title} was not found in ${candidates.join(' or ')}. To get it, ${info.howToGet}.`);
+  const howToGet = `To get it, ${info.howToGet}.`;
+  const all = Object.keys(IDX_FILES).length;
+  const problems: string[] = [];
+  for (const candidate of candidates) {
+    const stats = await stat(candidate).catch(() => undefined);
+    const missing = stats?.isDirectory() ? await missingIDXFiles(candidate) : [];
+    if (stats && !stats.isDirectory()) problems.push(`${candidate} is a file, not a folder`);
+    else if (missing.length && missing.length < all) {
+      problems.push(`${candidate} has ${all - missing.length} of its ${all} official files; ${listOf(missing, 'and')} (raw or .gz) ${missing.length === 1 ? 'is' : 'are'} missing`);
+    }
+  }
+  if (problems.length) throw new UsageError(`${info.title} was not found: ${problems.join('; ')}. ${howToGet}`);
+  throw new UsageError(`${info.title} was not found in ${candidates.join(' or ')}. ${howToGet}`);
+}
+
+/** An IDX file's dimensions from its first bytes alone (decompressing only those when it is gzipped), or undefined when they cannot be read. */
+async function idxDimensions(path: string): Promise<number[] | undefined> {
+  const file = await open(path).catch(() => undefined);
+  if (!file) return undefined;
+  try {
+    const { buffer, bytesRead } = await file.read(new Uint8Array(4096), 0, 4096, 0);
+    let bytes = buffer.subarray(0, bytesRead);
+    // Z_SYNC_FLUSH returns what the first bytes hold instead of refusing a stream that goes on.
+    if (isGzip(bytes)) bytes = new Uint8Array(gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }));
+    const rank = bytes[3];
+    if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0x08 || bytes.length < 4 + 4 * rank) return undefined;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
+  } catch {
+    return undefined;
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * How many training and test images `folder` holds and the pixels in each, from the image files'
+ * headers, so the CLI can check its arguments against the data before loading it; undefined when
+ * a header cannot be read (loading the data then names the problem).
+ */
+export async function datasetShape(folder: string): Promise<{ train: number; test: number; pixels: number } | undefined> {
+  const dimensions = async (name: string) => {
+    const path = await findIDXFile(folder, name);
+    return path ? idxDimensions(path) : undefined;
+  };
+  const [train, test] = await Promise.all([dimensions(IDX_FILES.trainImages), dimensions(IDX_FILES.testImages)]);
+  if (train?.length !== 3 || test?.length !== 3) return undefined;
+  return { train: train[0], test: test[0], pixels: train[1] * train[2] };
 }
 
 /** The SHA-256 of a file's contents, decompressed first when it is gzipped. */

@@ -1,22 +1,17 @@
 // Downloads the four official files of MNIST or Fashion-MNIST into data/<dataset>/ and checks
 // each one's SHA-256 (of its decompressed contents) before keeping it. Needs internet access;
 // nothing else in the project does. Usage: npm run download-data -- --dataset fashion-mnist [--to DIR]
+// (`--help` lists the options).
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { IDX_FILES } from '../lib/node.ts';
-import { Progress, fail, parseOptions } from './cli.ts';
-import { datasetInfo, verifyFile } from './datasets.ts';
+import { COMMANDS, Progress, fail, handleErrors, parseCommand } from './cli.ts';
+import { DATASETS, verifyFile } from './datasets.ts';
 
-const USAGE = 'usage: npm run download-data -- --dataset mnist|fashion-mnist [--to DIR]';
-const args = parseOptions({ dataset: { type: 'string' }, to: { type: 'string' } }, USAGE);
-const info = (() => {
-  try {
-    return datasetInfo(args.dataset);
-  } catch (error) {
-    return fail(`${(error as Error).message}\n${USAGE}`);
-  }
-})();
-const folder = resolve(args.to ?? join(import.meta.dirname, '..', 'data', info.name));
+handleErrors();
+const options = parseCommand(COMMANDS.download);
+const info = DATASETS[options.dataset];
+const folder = resolve(options.to);
 await mkdir(folder, { recursive: true });
 
 for (const name of Object.values(IDX_FILES)) {

@@ -1,25 +1,21 @@
 // `npm run screenshots`: full-page PNGs of every page of the built site in the light theme, the
 // dark theme and on a 375-pixel phone, for anyone to review the look (they go in screenshots/,
-// which git ignores). Usage: npm run screenshots -- [--no-build] [--only 04-non,index] [--width 1280]
+// which git ignores). Usage: npm run screenshots -- [--no-build] [--only 04-non,index] [--width 1280] [--site DIR]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchChromium, serveDirectory } from './browser.ts';
-import { fail, parseOptions } from './cli.ts';
+import { COMMANDS, fail, handleErrors, parseCommand } from './cli.ts';
 
-const USAGE = 'usage: npm run screenshots -- [--no-build] [--only NAME,NAME] [--width PIXELS] [--out DIR]';
-const args = parseOptions({ 'no-build': { type: 'boolean' }, only: { type: 'string' }, width: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } }, USAGE);
-if (args.help) {
-  console.log(`${USAGE}\n  --no-build   use the site already built in dist/site\n  --only       only pages whose name contains one of these words (index, 404, a chapter's slug)\n  --width      the desktop width in pixels (default 1280)\n  --out        the folder for the PNGs (default screenshots/)`);
-  process.exit(0);
-}
+handleErrors();
+// The options, their defaults and checks are in the table in cli.ts (`--help` lists them).
+const args = parseCommand(COMMANDS.screenshots);
 const root = resolve(import.meta.dirname, '..');
-const site = join(root, 'dist/site');
-const out = resolve(args.out ?? join(root, 'screenshots'));
-const width = Number(args.width ?? 1280);
-if (!Number.isInteger(width) || width < 320) fail(`--width must be a whole number of pixels of at least 320, not "${args.width}"`);
+const site = args.site ? resolve(args.site) : join(root, 'dist/site');
+const out = resolve(args.out);
+const width = args.width;
 
-if (!args['no-build']) {
+if (!args['no-build'] && !args.site) {
   console.log('building the site (npm run build)…');
   const built = spawnSync(process.execPath, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
   if (built.status !== 0) fail('the site build failed');
@@ -28,7 +24,7 @@ if (!existsSync(join(site, 'index.html'))) fail(`${site} has no built site: run 
 
 const chapters = readdirSync(join(site, 'chapters'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
 const pages = [{ name: 'index', path: '/' }, ...chapters.map((slug) => ({ name: slug, path: `/chapters/${slug}/` })), { name: '404', path: '/404.html' }];
-const only = args.only?.split(',').map((word) => word.trim()).filter(Boolean);
+const only = args.only;
 const chosen = only ? pages.filter((page) => only.some((word) => page.name.includes(word))) : pages;
 if (chosen.length === 0) fail(`--only ${args.only} matches no page (pages: ${pages.map((page) => page.name).join(', ')})`);
 

@@ -1,138 +1,100 @@
 // Trains an MLP on MNIST or Fashion-MNIST from scratch with scratchnet, holding out part of the
 // training set for validation and touching the test set once, for the final figure. Usage:
-//   npm run train -- --dataset mnist [--epochs 12 --batch-size 128 --hidden 256,128 --optimizer adam
-//                    --learning-rate 0.001 --decay 0.0001 --dropout 0.1 --seed 1 --out model.json]
+//   npm run train -- --dataset mnist [--epochs 12 --hidden 256,128 --out model.json …]
+// (`npm run train -- --help` lists every option, from the table in cli.ts).
 import { writeFile } from 'node:fs/promises';
-import { OPTIMIZER_DEFAULTS, Random, ScratchnetError, TrainingError, argmax, createOptimizer, gatherRows, mlp, serializeModel, sliceRows, type Optimizer } from '../lib/index.ts';
+import { Random, argmax, createOptimizer, gatherRows, mlp, serializeModel, sliceRows, type LabelledImages, type Sequential } from '../lib/index.ts';
 import { loadIDXDataset, saveModel } from '../lib/node.ts';
-import { Progress, confusionTable, fail, nonNegative, parseOptions, wholeNumber } from './cli.ts';
-import { datasetFolder, datasetInfo } from './datasets.ts';
+import { COMMANDS, Progress, UsageError, confusionTable, handleErrors, parseCommand, plural, saveWithFallback } from './cli.ts';
+import { DATASETS, datasetFolder, datasetShape } from './datasets.ts';
 
-const USAGE = 'usage: npm run train -- --dataset mnist|fashion-mnist [--epochs N] [--batch-size N] [--hidden 256,128] [--optimizer adam|sgd|rmsprop|adagrad] [--learning-rate X] [--decay X] [--dropout X] [--seed N] [--validation N] [--train-size N] [--test-size N] [--data-dir DIR] [--out FILE]';
-
-const args = parseOptions(
-  {
-    dataset: { type: 'string' },
-    epochs: { type: 'string' },
-    'batch-size': { type: 'string' },
-    hidden: { type: 'string' },
-    optimizer: { type: 'string' },
-    'learning-rate': { type: 'string' },
-    decay: { type: 'string' },
-    dropout: { type: 'string' },
-    seed: { type: 'string' },
-    validation: { type: 'string' },
-    'train-size': { type: 'string' },
-    'test-size': { type: 'string' },
-    'data-dir': { type: 'string' },
-    out: { type: 'string' },
-    help: { type: 'boolean' },
-  },
-  USAGE,
-);
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-
-const info = (() => {
-  try {
-    return datasetInfo(args.dataset);
-  } catch (error) {
-    return fail(`${(error as Error).message}\n${USAGE}`);
-  }
-})();
-// Defaults that reach at least 98.0% on MNIST and 89.0% on Fashion-MNIST (see the README).
-const defaults = info.name === 'mnist' ? { epochs: 12, hidden: '256,128', dropout: 0.1 } : { epochs: 15, hidden: '256,128', dropout: 0.1 };
-const epochs = wholeNumber('epochs', args.epochs, defaults.epochs);
-const batchSize = wholeNumber('batch-size', args['batch-size'], 128);
-const hidden = (args.hidden ?? defaults.hidden).split(',').map((part) => wholeNumber('hidden', part.trim(), 0));
-const optimizerName = args.optimizer ?? 'adam';
-const decay = nonNegative('decay', args.decay, 1e-4);
-const optimizer = makeOptimizer(args['learning-rate'] === undefined ? undefined : nonNegative('learning-rate', args['learning-rate'], 0));
-// createOptimizer's default for this optimizer when --learning-rate is not given (OPTIMIZER_DEFAULTS).
+handleErrors();
+// Every argument is checked before any data loads: each value against its option's rule (--out
+// must be writable), the optimizer's settings by building it, and the sizes against the headers.
+const options = parseCommand(COMMANDS.train);
+const info = DATASETS[options.dataset];
+const { epochs, hidden, decay, dropout, seed, out } = options;
+const batchSize = options['batch-size'];
+const validationSize = options.validation;
+const optimizerName = options.optimizer;
+const optimizer = createOptimizer(optimizerName, { learningRate: options['learning-rate'], decay });
 const learningRate = optimizer.learningRate;
-const dropout = nonNegative('dropout', args.dropout, defaults.dropout);
-if (dropout >= 1) fail(`--dropout must be below 1, not ${dropout}`);
-const seed = Number(args.seed ?? 1);
-if (!Number.isInteger(seed) || seed < 0) fail(`--seed must be a whole number of at least 0, not "${args.seed}"`);
-const validationSize = wholeNumber('validation', args.validation, 5000);
-const out = args.out ?? `${info.name}-model.json`;
 
-function makeOptimizer(learningRate: number | undefined): Optimizer {
-  if (!Object.hasOwn(OPTIMIZER_DEFAULTS, optimizerName)) fail(`--optimizer must be adam, sgd, rmsprop or adagrad, not "${optimizerName}"`);
-  try {
-    return createOptimizer(optimizerName, { learningRate, decay });
-  } catch (error) {
-    // A learning rate of 0, which the optimizer refuses.
-    return fail(error instanceof ScratchnetError ? error.message : String(error));
-  }
-}
-
-const folder = await datasetFolder(info, args['data-dir']).catch((error: Error) => fail(error.message));
-console.log(`${info.title} from ${folder}`);
-const loaded = await loadIDXDataset(folder).catch((error: Error) => fail(error.message));
-const train = loaded.train;
-// --test-size keeps the first N test images (for quick runs); evaluate takes the same option.
-const testSize = wholeNumber('test-size', args['test-size'], loaded.test.x.rows);
-const test = { x: sliceRows(loaded.test.x, 0, Math.min(testSize, loaded.test.x.rows)), y: loaded.test.y.subarray(0, testSize) };
-if (validationSize >= train.x.rows) fail(`--validation ${validationSize} leaves no training data (the training set has ${train.x.rows} images)`);
+const folder = await datasetFolder(info, options['data-dir']);
+// Headers that cannot be read are named by loading the data, which then fails.
+const shape = (await datasetShape(folder)) ?? shapeOf(await loadIDXDataset(folder));
+if (validationSize >= shape.train) throw new UsageError(`--validation ${validationSize} leaves no training data: the training set has ${plural(shape.train, 'image')}, so hold out fewer`);
 
 // A seeded shuffle picks the validation images, so runs with the same seed are identical.
 const rng = new Random(seed);
-const order = rng.permutation(train.x.rows);
+const order = rng.permutation(shape.train);
 const validationIndices = order.subarray(0, validationSize);
 // --train-size uses only that many of the remaining images (for quick runs).
-const trainIndices = order.subarray(validationSize, validationSize + wholeNumber('train-size', args['train-size'], train.x.rows));
+const trainIndices = order.subarray(validationSize, validationSize + (options['train-size'] ?? shape.train));
+// He-normal hidden layers with ReLU (and dropout), a Glorot-uniform output layer with softmax;
+// made before the data loads (from the same generator, after the shuffle) so a size it refuses stops the run first.
+const model = mlp([shape.pixels, ...hidden, info.classes.length], { dropout, rng, optimizer });
+
+console.log(`${info.title} from ${folder}`);
+const loaded = await loadIDXDataset(folder);
+const train = loaded.train;
+// --test-size keeps the first N test images (for quick runs); evaluate takes the same option.
+const testSize = options['test-size'] ?? loaded.test.x.rows;
+const test = { x: sliceRows(loaded.test.x, 0, Math.min(testSize, loaded.test.x.rows)), y: loaded.test.y.subarray(0, testSize) };
 const pick = (indices: Int32Array) => ({ x: gatherRows(train.x, indices), y: Int32Array.from(indices, (i) => train.y[i]) });
 const trainSet = pick(trainIndices);
 const validationSet = pick(validationIndices);
 
-// He-normal hidden layers with ReLU (and dropout), a Glorot-uniform output layer with softmax.
-const model = mlp([train.x.cols, ...hidden, info.classes.length], { dropout, rng, optimizer });
-
 console.log(
-  `${trainSet.x.rows} training, ${validationSet.x.rows} validation, ${test.x.rows} test images · ` +
-    `784 → ${hidden.join(' → ')} → 10 · ${optimizerName} lr ${learningRate} decay ${decay} · dropout ${dropout} · batch ${batchSize} · ${epochs} epochs · seed ${seed}`,
+  `${trainSet.x.rows} training, ${validationSet.x.rows} validation, ${plural(test.x.rows, 'test image')} · ` +
+    `${shape.pixels} → ${hidden.join(' → ')} → ${info.classes.length} · ${optimizerName} lr ${learningRate} decay ${decay} · dropout ${dropout} · batch ${batchSize} · ${plural(epochs, 'epoch')} · seed ${seed}`,
 );
 
 const started = performance.now();
 let progress = new Progress('epoch 1', Math.ceil(trainSet.x.rows / batchSize));
-try {
-  model.train(trainSet.x, trainSet.y, {
-    epochs,
-    batchSize,
-    rng,
-    validation: validationSet,
-    onBatch: ({ epoch, step, steps, loss, accuracy }) => {
-      if (step === 1) progress = new Progress(`epoch ${epoch}/${epochs}`, steps);
-      progress.update(step, `loss ${loss.toFixed(4)} acc ${accuracy.toFixed(3)}`);
-    },
-    onEpoch: ({ epoch, loss, accuracy, validationAccuracy, seconds }) => {
-      progress.done();
-      console.log(
-        `epoch ${String(epoch).padStart(2)}/${epochs}  loss ${loss.toFixed(4)}  train accuracy ${accuracy.toFixed(4)}  ` +
-          `validation accuracy ${validationAccuracy!.toFixed(4)}  ${seconds.toFixed(1)} s`,
-      );
-    },
-  });
-} catch (error) {
-  if (error instanceof TrainingError) fail(error.message);
-  throw error;
-}
+// A TrainingError (the loss stopped being finite) is a ScratchnetError: handleErrors prints its message.
+model.train(trainSet.x, trainSet.y, {
+  epochs,
+  batchSize,
+  rng,
+  validation: validationSet,
+  onBatch: ({ epoch, step, steps, loss, accuracy }) => {
+    if (step === 1) progress = new Progress(`epoch ${epoch}/${epochs}`, steps);
+    progress.update(step, `loss ${loss.toFixed(4)} acc ${accuracy.toFixed(3)}`);
+  },
+  onEpoch: ({ epoch, loss, accuracy, validationAccuracy, seconds }) => {
+    progress.done();
+    console.log(
+      `epoch ${String(epoch).padStart(2)}/${epochs}  loss ${loss.toFixed(4)}  train accuracy ${accuracy.toFixed(4)}  ` +
+        `validation accuracy ${validationAccuracy!.toFixed(4)}  ${seconds.toFixed(1)} s`,
+    );
+  },
+});
 const trainingSeconds = (performance.now() - started) / 1000;
 
 const evaluation = model.evaluate(test.x, test.y);
 const predicted = argmax(model.predict(test.x));
 console.log(`\ntrained in ${trainingSeconds.toFixed(1)} s`);
-console.log(`\nconfusion matrix on the ${test.x.rows} test images (rows: true class, columns: predicted)`);
+console.log(`\nconfusion matrix on the ${plural(test.x.rows, 'test image')} (rows: true class, columns: predicted)`);
 console.log(confusionTable(predicted, test.y, info.classes));
 console.log(`\ntest loss: ${evaluation.loss.toFixed(4)}`);
-if (out.toLowerCase().endsWith('.json')) {
-  const metadata = { dataset: info.name, testSize: test.x.rows, epochs, batchSize, hidden, optimizer: optimizerName, learningRate, decay, dropout, seed, testAccuracy: evaluation.accuracy, trainingSeconds };
-  await writeFile(out, JSON.stringify({ ...serializeModel(model), metadata }));
-} else {
-  await saveModel(model, out);
+const metadata = { dataset: info.name, testSize: test.x.rows, epochs, batchSize, hidden, optimizer: optimizerName, learningRate, decay, dropout, seed, testAccuracy: evaluation.accuracy, trainingSeconds };
+// --out was checked before training, but a folder can still vanish or fill up since: then the model goes elsewhere, and we say where.
+const saved = await saveWithFallback(out, (path) => writeModel(model, path, metadata));
+if (saved.problem) {
+  process.stderr.write(`error: could not save the model to ${out} (${saved.problem}); it was saved to ${saved.path} instead\n`);
+  process.exitCode = 1;
 }
-console.log(`model saved to ${out}; check it with: npm run evaluate -- --model ${out} --dataset ${info.name}`);
+console.log(`model saved to ${saved.path}; check it with: npm run evaluate -- --model ${saved.path} --dataset ${info.name}`);
 console.log(`test accuracy: ${evaluation.accuracy.toFixed(4)}`);
+
+/** The sizes datasetShape() reads from the headers, from the loaded data instead. */
+function shapeOf(data: { train: LabelledImages; test: LabelledImages }): { train: number; test: number; pixels: number } {
+  return { train: data.train.x.rows, test: data.test.x.rows, pixels: data.train.x.cols };
+}
+
+/** Saves the model: as JSON with the run's settings in `metadata`, which evaluate reads, or in the binary form for any other extension. */
+async function writeModel(trained: Sequential, path: string, settings: object): Promise<void> {
+  if (path.toLowerCase().endsWith('.json')) await writeFile(path, JSON.stringify({ ...serializeModel(trained), metadata: settings }));
+  else await saveModel(trained, path);
+}

@@ -11,6 +11,10 @@ const chapters = defineCollection({
     /** Position in the book; the index and prev/next links sort by it. */
     order: z.number(),
     description: z.string().optional(),
+    /** The part of the book the chapter belongs to, e.g. "The network"; chapters are grouped by it. */
+    part: z.string().optional(),
+    /** The chapter's idea in one short sentence, for the front page's path through the chapters. */
+    keyIdea: z.string().optional(),
     /** Seed for the chapter's random numbers, so every reader sees the same values. */
     seed: z.number().optional(),
   }),

@@ -1,13 +1,14 @@
-// The last chapter's lab on the page: pick a dataset and hyperparameters, train in a Worker
-// with live curves, pause and resume, then see test accuracy, the confusion matrix, the most
-// confidently wrong images and the first layer's weights. Also: draw a digit for a pre-trained
-// network (shipped with the site, made by the repository's CLI) and see its probabilities live.
+// The last chapter's lab on the page: train in a Worker with live curves, pause and resume, then
+// see test accuracy, the confusion matrix, the most confidently wrong images and first-layer
+// weights. Also the classifier widgets: draw a digit (or replay a sample) for the MNIST network
+// shipped with the site, or step through Fashion-MNIST test images, with live probabilities.
 import { Matrix, decodeModel, readIDX, type DatasetEntry, type Sequential } from '../../lib/index.ts';
 import { toDOM } from '../notebook/dom.ts';
 import { renderOutput } from '../notebook/render.ts';
-import { linePlot } from '../notebook/figures.ts';
+import { confusionFigure, linePlot } from '../notebook/figures.ts';
 import type { LabMessage, LabResults, LabSettings } from './protocol.ts';
 import { toMnist } from './preprocess.ts';
+import { SAMPLE_DIGITS, type Stroke } from './sample-digits.ts';
 
 const $ = <T extends HTMLElement>(root: HTMLElement, selector: string): T => root.querySelector<T>(selector)!;
 
@@ -65,21 +66,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
   });
 
   const show = (result: LabResults, classes: string[]): void => {
-    const table = document.createElement('table');
-    table.className = 'lab-confusion';
-    const head = table.createTHead().insertRow();
-    head.insertCell().textContent = 'true ↓ predicted →';
-    classes.forEach((_, j) => (head.insertCell().textContent = String(j)));
-    const body = table.createTBody();
-    result.confusion.forEach((row, i) => {
-      const tr = body.insertRow();
-      tr.insertCell().textContent = `${i} ${classes[i]}`;
-      row.forEach((count, j) => {
-        const cell = tr.insertCell();
-        cell.textContent = String(count);
-        if (i === j) cell.className = 'diagonal';
-      });
-    });
+    const table = toDOM(renderOutput({ kind: 'figure', figure: confusionFigure(result.confusion, classes, { title: 'Confusion matrix of the test images: true class by row, predicted class by column' }) }));
     const accuracy = document.createElement('p');
     accuracy.className = 'lab-accuracy';
     accuracy.textContent = `Test accuracy: ${(result.testAccuracy * 100).toFixed(2)}% (loss ${result.testLoss.toFixed(4)}) on ${result.confusion.flat().reduce((a, b) => a + b, 0)} test images.`;
@@ -173,42 +160,87 @@ async function loadShippedModel(name: string): Promise<Sequential> {
   return decodeModel(new Uint8Array(await response.arrayBuffer()));
 }
 
-/** Shows ten probabilities as labelled bars. */
-function probabilityBars(container: HTMLElement, probabilities: ArrayLike<number>, classes: string[]): void {
-  let best = 0;
-  for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[best]) best = i;
-  container.replaceChildren(
-    ...classes.map((name, i) => {
-      const row = document.createElement('div');
-      row.className = i === best ? 'bar best' : 'bar';
-      const label = document.createElement('span');
-      label.textContent = name;
-      const meter = document.createElement('meter');
-      meter.min = 0;
-      meter.max = 1;
-      meter.value = probabilities[i];
-      const value = document.createElement('span');
-      value.textContent = `${(probabilities[i] * 100).toFixed(1)}%`;
-      row.append(label, meter, value);
-      return row;
-    }),
-  );
-  container.dataset.prediction = String(best);
+/** The readout shared by both classifier widgets: the live prediction line and one bar per class. */
+interface Readout {
+  /** Shows the probabilities; `detail` replaces the line under the answer. Returns the best class. */
+  show(probabilities: ArrayLike<number>, detail?: (best: number, probability: number) => string): number;
+  /** Back to the empty state, with `message` under the dash. */
+  reset(message: string): void;
+  /** Only the line under the answer (download progress, errors). */
+  note(message: string): void;
+  /** While busy (the pen is down), screen readers wait for the final prediction instead of every change. */
+  busy(on: boolean): void;
 }
 
-/** Sets up the drawing canvas: the pre-trained MNIST network reads what the reader draws. */
+const percent = (p: number): string => `${(p * 100).toFixed(1)}%`;
+
+/** Wires the server-rendered readout inside `root` (see MnistLab.astro). */
+function readout(root: HTMLElement, classes: string[]): Readout {
+  const prediction = $(root, '.classifier-prediction');
+  const answer = $(root, '.classifier-answer');
+  const detail = $(root, '.classifier-detail');
+  const bars = $(root, '.bars');
+  const rows = [...bars.querySelectorAll<HTMLElement>('.bar')];
+  const fills = rows.map((row) => $(row, '.bar-fill'));
+  const values = rows.map((row) => $(row, '.bar-value'));
+  return {
+    show(probabilities, describe) {
+      let best = 0;
+      for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[best]) best = i;
+      let second = best === 0 ? 1 : 0;
+      for (let i = 0; i < probabilities.length; i++) if (i !== best && probabilities[i] > probabilities[second]) second = i;
+      rows.forEach((row, i) => {
+        row.classList.toggle('best', i === best);
+        fills[i].style.setProperty('--p', String(probabilities[i]));
+        values[i].textContent = percent(probabilities[i]);
+      });
+      answer.textContent = classes[best];
+      detail.textContent = describe
+        ? describe(best, probabilities[best])
+        : probabilities[second] >= 0.01
+          ? `${percent(probabilities[best])} probability · then ${classes[second]} (${percent(probabilities[second])})`
+          : `${percent(probabilities[best])} probability`;
+      bars.dataset.prediction = String(best);
+      return best;
+    },
+    reset(message) {
+      rows.forEach((row, i) => {
+        row.classList.remove('best');
+        fills[i].style.setProperty('--p', '0');
+        values[i].textContent = '–';
+      });
+      answer.textContent = '–';
+      detail.textContent = message;
+      delete bars.dataset.prediction;
+    },
+    note(message) {
+      detail.textContent = message;
+    },
+    busy(on) {
+      prediction.setAttribute('aria-busy', String(on));
+    },
+  };
+}
+
+/** Sets up the drawing pad: the pre-trained MNIST network reads what the reader draws. */
 export async function startDrawing(root: HTMLElement): Promise<void> {
-  const canvas = $<HTMLCanvasElement>(root, 'canvas');
+  const canvas = $<HTMLCanvasElement>(root, '.draw-canvas');
   const preview = $<HTMLCanvasElement>(root, '.draw-preview');
-  const bars = $(root, '.draw-bars');
+  const clearButton = $<HTMLButtonElement>(root, '.draw-clear');
+  const sampleButton = $<HTMLButtonElement>(root, '.draw-sample');
   const context = canvas.getContext('2d', { willReadFrequently: true })!;
   const model = await loadShippedModel('mnist');
   const classes = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+  const view = readout(root, classes);
+  // The pen: round, a fourteenth of the pad wide, which scales to MNIST's stroke width.
+  const pen = canvas.width / 14;
+
   const clear = (): void => {
     context.fillStyle = '#000';
     context.fillRect(0, 0, canvas.width, canvas.height);
-    probabilityBars(bars, new Array(10).fill(0), classes);
-    delete bars.dataset.prediction;
+    preview.getContext('2d')!.clearRect(0, 0, 28, 28);
+    view.reset('Nothing drawn yet.');
+    root.dataset.empty = 'true';
   };
   const predict = (): void => {
     const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
@@ -220,45 +252,108 @@ export async function startDrawing(root: HTMLElement): Promise<void> {
     digit.forEach((v, i) => image.data.set([v * 255, v * 255, v * 255, 255], i * 4));
     small.putImageData(image, 0, 0);
     if (!digit.some((v) => v > 0)) return;
-    const output = model.predict(new Matrix(1, 784, digit));
-    probabilityBars(bars, output.data, classes);
+    view.show(model.predict(new Matrix(1, 784, digit)).data);
   };
-  let drawing = false;
+  // Predictions follow the pen at most once a frame; lifting the pen settles the last one at once.
+  let frame = 0;
+  const schedule = (): void => {
+    if (!frame) frame = requestAnimationFrame(flush);
+  };
+  const flush = (): void => {
+    if (frame) cancelAnimationFrame(frame);
+    frame = 0;
+    predict();
+  };
+
+  const dot = ([x, y]: [number, number]): void => {
+    context.fillStyle = '#fff';
+    context.beginPath();
+    context.arc(x, y, pen / 2, 0, 2 * Math.PI);
+    context.fill();
+    root.dataset.empty = 'false';
+  };
+  const line = (from: [number, number], to: [number, number]): void => {
+    context.strokeStyle = '#fff';
+    context.lineWidth = pen;
+    context.lineCap = 'round';
+    context.lineJoin = 'round';
+    context.beginPath();
+    context.moveTo(...from);
+    context.lineTo(...to);
+    context.stroke();
+  };
+
+  let pointer: number | undefined;
   let last: [number, number] | undefined;
   const point = (event: PointerEvent): [number, number] => {
     const rect = canvas.getBoundingClientRect();
     return [((event.clientX - rect.left) / rect.width) * canvas.width, ((event.clientY - rect.top) / rect.height) * canvas.height];
   };
   canvas.addEventListener('pointerdown', (event) => {
-    drawing = true;
+    if (pointer !== undefined || (event.pointerType === 'mouse' && event.button !== 0)) return;
+    event.preventDefault();
+    pointer = event.pointerId;
     canvas.setPointerCapture(event.pointerId);
+    view.busy(true);
     last = point(event);
+    dot(last); // a click or a tap on its own leaves a dot
+    schedule();
   });
   canvas.addEventListener('pointermove', (event) => {
-    if (!drawing || !last) return;
-    const next = point(event);
-    context.strokeStyle = '#fff';
-    context.lineWidth = canvas.width / 14;
-    context.lineCap = 'round';
-    context.beginPath();
-    context.moveTo(...last);
-    context.lineTo(...next);
-    context.stroke();
-    last = next;
-    predict();
+    if (event.pointerId !== pointer || !last) return;
+    for (const each of event.getCoalescedEvents?.() ?? [event]) {
+      const next = point(each);
+      line(last, next);
+      last = next;
+    }
+    schedule();
   });
-  const stop = (): void => {
-    drawing = false;
+  const stop = (event: PointerEvent): void => {
+    if (event.pointerId !== pointer) return;
+    pointer = undefined;
     last = undefined;
+    flush();
+    view.busy(false);
   };
   canvas.addEventListener('pointerup', stop);
   canvas.addEventListener('pointercancel', stop);
-  $<HTMLButtonElement>(root, '.draw-clear').addEventListener('click', clear);
+
+  // From the keyboard (or to see what the network expects): draw the next sample digit.
+  let sample = 0;
+  sampleButton.addEventListener('click', () => {
+    clear();
+    for (const stroke of SAMPLE_DIGITS[sample]) {
+      const points = smooth(stroke);
+      dot(points[0]);
+      for (let i = 1; i < points.length; i++) line(points[i - 1], points[i]);
+    }
+    sample = (sample + 1) % SAMPLE_DIGITS.length;
+    flush();
+  });
+  clearButton.addEventListener('click', clear);
+
   clear();
+  clearButton.disabled = false;
+  sampleButton.disabled = false;
   root.dataset.ready = 'true';
 }
 
-/** Sets up the Fashion-MNIST viewer: a pre-trained network classifies a test image the reader picks. */
+/** A stroke through `points`, smoothed with a Catmull–Rom spline (eight steps per segment). */
+function smooth(points: Stroke): Stroke {
+  const out: Stroke = [points[0]];
+  for (let i = 0; i < points.length - 1; i++) {
+    const [p0, p1, p2, p3] = [points[Math.max(0, i - 1)], points[i], points[i + 1], points[Math.min(points.length - 1, i + 2)]];
+    for (let step = 1; step <= 8; step++) {
+      const t = step / 8;
+      const at = (k: 0 | 1): number =>
+        0.5 * (2 * p1[k] + (p2[k] - p0[k]) * t + (2 * p0[k] - 5 * p1[k] + 4 * p2[k] - p3[k]) * t * t + (3 * p1[k] - p0[k] - 3 * p2[k] + p3[k]) * t * t * t);
+      out.push([at(0), at(1)]);
+    }
+  }
+  return out;
+}
+
+/** Sets up the Fashion-MNIST viewer: the shipped network classifies the test image the reader steps to. */
 export async function startFashion(root: HTMLElement): Promise<void> {
   const datasets = (await (await fetch('/data/datasets.json')).json()) as DatasetEntry[];
   const entry = datasets.find((d) => d.name === 'fashion-mnist');
@@ -267,37 +362,69 @@ export async function startFashion(root: HTMLElement): Promise<void> {
     status.textContent = entry?.reason ?? 'Fashion-MNIST is not available on this site.';
     return;
   }
-  const button = $<HTMLButtonElement>(root, '.fashion-next');
-  const picture = $(root, '.fashion-image');
-  const bars = $(root, '.fashion-bars');
-  let test: { images: Uint8Array; labels: Uint8Array } | undefined;
+  const files = entry.files;
+  const next = $<HTMLButtonElement>(root, '.fashion-next');
+  const previous = $<HTMLButtonElement>(root, '.fashion-previous');
+  const canvas = $<HTMLCanvasElement>(root, '.fashion-canvas');
+  const view = readout(root, entry.classes);
+  const megabytes = (files['t10k-images-idx3-ubyte'].bytes + files['t10k-labels-idx1-ubyte'].bytes) / 1e6;
+  status.textContent = `The first image downloads the ${megabytes.toFixed(1)} MB test set and the network from this site.`;
+  let test: { images: Uint8Array; labels: Uint8Array; count: number } | undefined;
   let model: Sequential | undefined;
-  let index = 0;
-  button.disabled = false;
-  button.addEventListener('click', () => {
-    button.disabled = true;
-    show().catch((error: Error) => {
-      status.textContent = `Could not show an image: ${error.message}`;
-      button.disabled = false;
-    });
-  });
-  const show = async (): Promise<void> => {
-    if (!test || !model) {
-      status.textContent = 'Downloading the Fashion-MNIST test set and the trained network…';
-      const [images, labels, loaded] = await Promise.all([
-        fetch(entry.files!['t10k-images-idx3-ubyte'].path).then((r) => r.arrayBuffer()).then((b) => readIDX(new Uint8Array(b), 't10k-images')),
-        fetch(entry.files!['t10k-labels-idx1-ubyte'].path).then((r) => r.arrayBuffer()).then((b) => readIDX(new Uint8Array(b), 't10k-labels')),
-        loadShippedModel('fashion-mnist'),
-      ]);
-      test = { images: images.data, labels: labels.data };
-      model = loaded;
-    }
-    index = (index + 997) % 10000; // a stride that visits every image, in a fixed order
-    const pixels = Array.from(test.images.subarray(index * 784, (index + 1) * 784), (v) => v / 255);
-    picture.replaceChildren(imagesFigure([pixels], [`test image ${index}: ${entry.classes[test.labels[index]]}`]));
-    probabilityBars(bars, model.predict(new Matrix(1, 784, pixels)).data, entry.classes);
-    status.textContent = '';
-    button.disabled = false;
-  };
-}
+  // Images in a fixed order that visits every one: a stride of 997 through the 10,000.
+  let position = 0;
+  const STRIDE = 997;
 
+  const load = async (): Promise<void> => {
+    if (test && model) return;
+    view.note('Downloading the test set and the network…');
+    const read = (name: string, label: string) =>
+      fetch(files[name].path)
+        .then((response) => {
+          if (!response.ok) throw new Error(`${files[name].path} answered ${response.status}`);
+          return response.arrayBuffer();
+        })
+        .then((bytes) => readIDX(new Uint8Array(bytes), label));
+    const [images, labels, loaded] = await Promise.all([read('t10k-images-idx3-ubyte', 't10k-images'), read('t10k-labels-idx1-ubyte', 't10k-labels'), loadShippedModel('fashion-mnist')]);
+    test = { images: images.data, labels: labels.data, count: labels.data.length };
+    model = loaded;
+  };
+  const show = (): void => {
+    const { images, labels, count } = test!;
+    const index = (((position * STRIDE) % count) + count) % count;
+    const pixels = Array.from(images.subarray(index * 784, (index + 1) * 784), (v) => v / 255);
+    const small = canvas.getContext('2d')!;
+    const image = small.createImageData(28, 28);
+    pixels.forEach((v, i) => image.data.set([v * 255, v * 255, v * 255, 255], i * 4));
+    small.putImageData(image, 0, 0);
+    const truth = entry.classes[labels[index]];
+    canvas.setAttribute('aria-label', `Test image ${index}, true class ${truth}`);
+    status.textContent = `Test image ${index.toLocaleString('en')} of ${count.toLocaleString('en')} · true class: ${truth}`;
+    root.dataset.empty = 'false';
+    root.dataset.index = String(index);
+    view.show(model!.predict(new Matrix(1, 784, pixels)).data, (best, probability) => {
+      const right = best === labels[index];
+      root.dataset.verdict = right ? 'correct' : 'wrong';
+      return right ? `${percent(probability)} · correct` : `${percent(probability)} · wrong, true class: ${truth}`;
+    });
+  };
+  const step = (by: number): void => {
+    next.disabled = previous.disabled = true;
+    load()
+      .then(() => {
+        position += by;
+        show();
+        next.textContent = 'Next →';
+        next.setAttribute('aria-label', 'Next test image');
+        previous.hidden = false;
+      })
+      .catch((error: Error) => view.note(`Could not show an image: ${error.message}`))
+      .finally(() => {
+        next.disabled = previous.disabled = false;
+      });
+  };
+  next.addEventListener('click', () => step(1));
+  previous.addEventListener('click', () => step(-1));
+  next.disabled = false;
+  root.dataset.ready = 'true';
+}

@@ -1,7 +1,8 @@
-// The live notebook on a chapter page: Run, Run all, Stop and Reset for every cell, an editor
-// that loads when a reader starts editing, edits kept in localStorage, and a Web Worker that
-// runs the code so the page never freezes. Stop (or the visible time limit) ends the Worker,
-// and the cells that had run are marked as needing a re-run.
+// The live notebook on a chapter page: Run (Shift+Enter in the code), Edit, Reset and Copy for
+// every cell, an editor that loads when a reader starts editing (Escape hands the focus back),
+// edits kept in localStorage, and a Web Worker that runs the code so the page never freezes.
+// Stop (or the visible time limit) ends the Worker and names, in short, the cells to re-run.
+import { copyButton } from '../utils/copy.ts';
 import { toDOM } from './dom.ts';
 import type { CellEditor } from './editor.ts';
 import type { RunRequest, WorkerMessage } from './protocol.ts';
@@ -16,12 +17,37 @@ interface Cell {
   editorHost?: HTMLElement;
   status: HTMLElement;
   output: HTMLElement;
+  runButton: HTMLButtonElement;
   resetButton: HTMLButtonElement;
+  /** A notice in the status (Run pressed during a run): its text, what it replaced, and until when (performance.now()). */
+  notice?: { text: string; before: string; until: number };
   /** Ran in the current Worker session with its current source. */
   ran: boolean;
   /** The cell is meant to throw: its error is part of the lesson. */
   throws: boolean;
 }
+
+/** "3", "3 and 4", "1–3, 5 and 7–14": cell numbers, with runs of three or more as ranges. */
+export function cellRanges(numbers: number[]): string {
+  const sorted = [...new Set(numbers)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    if (j - i >= 2) parts.push(`${sorted[i]}–${sorted[j]}`);
+    else parts.push(...sorted.slice(i, j + 1).map(String));
+    i = j;
+  }
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/** "Cell 3" or "Cells 1–3 and 5": the cells named the short way. */
+export function cellsNamed(numbers: number[]): string {
+  return `${new Set(numbers).size === 1 ? 'Cell' : 'Cells'} ${cellRanges(numbers)}`;
+}
+
+/** How long a "still running" notice stays up, in milliseconds. */
+const NOTICE_MS = 4000;
 
 function button(label: string, title: string, onClick: () => void): HTMLButtonElement {
   const element = document.createElement('button');
@@ -41,6 +67,7 @@ export class Notebook {
   private pending = new Set<number>();
   private timer?: ReturnType<typeof setInterval>;
   private readonly barStatus: HTMLElement;
+  private readonly barTimer: HTMLElement;
   private readonly stopButton: HTMLButtonElement;
 
   private readonly root: HTMLElement;
@@ -58,13 +85,17 @@ export class Notebook {
     bar.className = 'notebook-bar';
     bar.setAttribute('role', 'toolbar');
     bar.setAttribute('aria-label', 'Notebook');
+    // The status is the page's one live region for runs: it changes when a run starts, stops or
+    // ends, never on the clock; the clock ticks in the timer beside it, which is not announced.
     this.barStatus = document.createElement('span');
     this.barStatus.className = 'notebook-status';
     this.barStatus.setAttribute('aria-live', 'polite');
     this.barStatus.textContent = `${this.cells.length} cells · outputs from the build`;
+    this.barTimer = document.createElement('span');
+    this.barTimer.className = 'notebook-timer';
     this.stopButton = button('Stop', 'Stop the running code', () => this.stop('Stopped'));
     this.stopButton.disabled = true;
-    bar.append(button('Run all', 'Run every cell from the top in a fresh session', () => this.runAll()), this.stopButton, this.barStatus);
+    bar.append(button('Run all', 'Run every cell from the top in a fresh session', () => this.runAll()), this.stopButton, this.barStatus, this.barTimer);
     sections[0]?.before(bar);
     root.dataset.notebook = 'ready';
   }
@@ -78,19 +109,42 @@ export class Notebook {
     const toolbar = section.querySelector<HTMLElement>('.cell-toolbar')!;
     const status = section.querySelector<HTMLElement>('.cell-status')!;
     const output = section.querySelector<HTMLElement>('.cell-output')!;
+    // The notebook bar announces runs; a cell's status ticks with the clock, so it stays quiet.
+    status.removeAttribute('aria-live');
     const original = (pre.textContent ?? '').replace(/\n$/, '');
-    const cell: Cell = { index, section, pre, original, source: original, status, output, ran: false, throws: section.dataset.throws === 'true', resetButton: button('Reset', 'Restore the original code', () => this.reset(cell)) };
+    const cell: Cell = {
+      index,
+      section,
+      pre,
+      original,
+      source: original,
+      status,
+      output,
+      ran: false,
+      throws: section.dataset.throws === 'true',
+      runButton: button('Run', 'Run this cell (Shift+Enter in its code)', () => this.runCell(index)),
+      resetButton: button('Reset', 'Restore the original code', () => this.reset(cell)),
+    };
+    cell.runButton.setAttribute('aria-keyshortcuts', 'Shift+Enter');
     const saved = this.load(index, original);
     cell.resetButton.hidden = saved === undefined;
-    toolbar.insertBefore(button('Run', 'Run this cell (Shift+Enter in the editor)', () => this.runCell(index)), status);
-    toolbar.insertBefore(button('Edit', 'Edit this cell', () => void this.edit(cell, true)), status);
-    toolbar.insertBefore(cell.resetButton, status);
+    // The controls wrap onto a phone's second line together, not one by one.
+    const actions = document.createElement('span');
+    actions.className = 'cell-actions';
+    actions.append(
+      cell.runButton,
+      shortcut(),
+      button('Edit', 'Edit this cell', () => void this.edit(cell, true)),
+      cell.resetButton,
+      copyButton(() => cell.source, `Copy the code of cell ${index + 1}`),
+    );
+    toolbar.insertBefore(actions, status);
     pre.addEventListener('click', () => void this.edit(cell, true));
     pre.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') {
-        event.preventDefault();
-        void this.edit(cell, true);
-      }
+      if (event.key !== 'Enter') return;
+      event.preventDefault();
+      if (event.shiftKey || event.metaKey || event.ctrlKey) this.runCell(index);
+      else void this.edit(cell, true);
     });
     if (saved !== undefined) {
       cell.source = saved;
@@ -122,19 +176,52 @@ export class Notebook {
     }
   }
 
-  /** Replaces the highlighted code with an editor (loading CodeMirror the first time). */
+  /**
+   * Replaces the highlighted code with an editor (loading CodeMirror the first time), with a
+   * line under it saying how to leave: Tab indents inside the editor, so Escape hands the focus
+   * to the code area itself, from where Tab moves on through the page and Enter edits again.
+   */
   async edit(cell: Cell, focus: boolean): Promise<void> {
     if (!cell.editor) {
       const { createEditor } = await import('./editor.ts');
       if (cell.editor) return;
       const host = document.createElement('div');
       host.className = 'cell-editor';
-      cell.pre.after(host);
+      host.tabIndex = -1;
+      host.setAttribute('role', 'group');
+      host.setAttribute('aria-label', `Code of cell ${cell.index + 1}: press Enter to edit`);
+      const hint = document.createElement('p');
+      hint.className = 'cell-hint';
+      hint.id = `cell-hint-${cell.index + 1}`;
+      hint.append(
+        keys('Esc'), ' then ', keys('Tab'), ' leaves the editor · ',
+        keys('Tab'), ' indents · ',
+        keys('Shift', 'Enter'), ' runs',
+      );
+      cell.pre.after(host, hint);
       cell.pre.hidden = true;
       cell.editorHost = host;
+      // After Escape the editable lines leave the tab order, so the next Tab skips past them; they
+      // come back as soon as the focus has moved on, so Tab and Shift+Tab reach the editor again.
+      const content = (): HTMLElement | null => host.querySelector('.cm-content');
+      host.addEventListener('blur', () => content()?.removeAttribute('tabindex'));
+      host.addEventListener('keydown', (event) => {
+        if (event.target !== host) return;
+        if (event.key === 'Enter' && (event.shiftKey || event.metaKey || event.ctrlKey)) this.runCell(cell.index);
+        else if (event.key === 'Enter') {
+          content()?.removeAttribute('tabindex');
+          cell.editor?.focus();
+        } else return;
+        event.preventDefault();
+      });
       cell.editor = createEditor(host, cell.source, {
         label: `Code of cell ${cell.index + 1}`,
+        describedBy: hint.id,
         onRun: () => this.runCell(cell.index),
+        onEscape: () => {
+          content()?.setAttribute('tabindex', '-1');
+          host.focus();
+        },
         onChange: (text) => {
           cell.source = text;
           cell.ran = false;
@@ -160,10 +247,43 @@ export class Notebook {
 
   /** Runs cell `index`, first running any earlier cells that have not run in this session. */
   runCell(index: number): void {
-    if (this.running) return;
+    if (this.running) return this.busy(index);
     const first = this.cells.findIndex((cell) => !cell.ran);
     const start = first === -1 || first > index ? index : first;
     this.start(this.cells.slice(start, index + 1), false);
+  }
+
+  /**
+   * Run was pressed while code runs: the pressed cell's status says so for a few seconds, the
+   * bar says it too (politely, to screen readers), and the Stop button is pointed out.
+   */
+  private busy(index: number): void {
+    const running = this.running!.index + 1;
+    const cell = this.cells[index];
+    const [status, sentence] =
+      index + 1 === running
+        ? ['already running — press Stop to end it', `Cell ${running} is already running — press Stop to end it.`]
+        : this.pending.has(index)
+          ? [`queued — cell ${running} runs first`, `Cell ${index + 1} is queued behind cell ${running} — press Stop to end the run.`]
+          : [`waiting — cell ${running} is running`, `Cell ${running} is still running — press Stop to end it, then run cell ${index + 1}.`];
+    cell.notice = { text: status, before: cell.notice?.before ?? cell.status.textContent ?? '', until: performance.now() + NOTICE_MS };
+    cell.status.textContent = status;
+    cell.section.dataset.notice = '';
+    this.barStatus.textContent = sentence;
+    this.stopButton.classList.remove('attention');
+    void this.stopButton.offsetWidth; // restarts the highlight's animation
+    this.stopButton.classList.add('attention');
+    setTimeout(() => {
+      if (cell.notice && performance.now() >= cell.notice.until) this.endNotice(cell);
+    }, NOTICE_MS);
+  }
+
+  /** Takes a cell's notice down, putting back what its status said unless the run has changed it since. */
+  private endNotice(cell: Cell): void {
+    if (!cell.notice) return;
+    if (cell.status.textContent === cell.notice.text) cell.status.textContent = cell.notice.before;
+    cell.notice = undefined;
+    delete cell.section.dataset.notice;
   }
 
   /** Runs every cell from the top in a fresh, seeded session. */
@@ -180,6 +300,7 @@ export class Notebook {
     this.pending = new Set(cells.map((cell) => cell.index));
     for (const cell of cells) {
       cell.status.textContent = 'queued';
+      cell.section.dataset.state = 'queued';
       cell.output.classList.add('stale');
     }
     const request: RunRequest = { type: 'run', run: this.run, fresh, seed: this.seed, cells: cells.map((cell) => ({ index: cell.index, source: cell.source, throws: cell.throws })) };
@@ -187,6 +308,7 @@ export class Notebook {
     this.running = { index: cells[0].index, started: performance.now() };
     this.stopButton.disabled = false;
     this.root.dataset.running = 'true';
+    this.barStatus.textContent = `Running ${cellsNamed(cells.map((cell) => cell.index + 1)).toLowerCase()}…`;
     this.timer = setInterval(() => this.tick(), 100);
     this.tick();
   }
@@ -206,8 +328,10 @@ export class Notebook {
     const elapsed = performance.now() - this.running.started;
     const seconds = (elapsed / 1000).toFixed(1);
     const limit = Math.round(this.timeLimitMs / 1000);
-    this.cells[this.running.index].status.textContent = `running · ${seconds} s of ${limit} s`;
-    this.barStatus.textContent = `Running cell ${this.running.index + 1} · ${seconds} s (stops at ${limit} s)`;
+    const cell = this.cells[this.running.index];
+    cell.section.dataset.state = 'running';
+    if (!cell.notice) cell.status.textContent = `running · ${seconds} s of ${limit} s`;
+    this.barTimer.textContent = `cell ${this.running.index + 1} · ${seconds} s (stops at ${limit} s)`;
     if (elapsed > this.timeLimitMs) this.stop(`Stopped after ${limit} s, the time limit`);
   }
 
@@ -215,6 +339,7 @@ export class Notebook {
     if (message.run !== this.run) return; // from a run that was stopped
     if (message.type === 'started') {
       this.running = { index: message.index, started: performance.now() };
+      this.tick();
       return;
     }
     if (message.type === 'done') {
@@ -224,10 +349,12 @@ export class Notebook {
     }
     const cell = this.cells[message.index];
     this.pending.delete(message.index);
+    delete cell.section.dataset.state;
     cell.output.replaceChildren(...message.outputs.map((node) => toDOM(node)));
     cell.output.classList.remove('stale');
     cell.ran = !message.failed || cell.throws;
     cell.status.textContent = message.failed ? `error · ${Math.round(message.milliseconds)} ms` : `ran · ${Math.max(1, Math.round(message.milliseconds))} ms`;
+    cell.section.dispatchEvent(new CustomEvent('cell-ran', { bubbles: true, detail: { index: cell.index, failed: message.failed } }));
     this.running = { index: Math.min(message.index + 1, this.cells.length - 1), started: performance.now() };
   }
 
@@ -243,17 +370,44 @@ export class Notebook {
       cell.status.textContent = this.running?.index === cell.index ? 'stopped · re-run needed' : 're-run needed';
     }
     const names = stale.map((cell) => cell.index + 1);
-    this.finish(names.length ? `${reason}. Cells ${names.join(', ')} must be re-run.` : `${reason}.`);
+    this.finish(names.length ? `${reason}. ${cellsNamed(names)} must be re-run.` : `${reason}.`);
   }
 
   private finish(status: string): void {
     clearInterval(this.timer);
     this.running = undefined;
     this.pending.clear();
+    for (const cell of this.cells) {
+      delete cell.section.dataset.state;
+      this.endNotice(cell);
+    }
     this.stopButton.disabled = true;
+    this.stopButton.classList.remove('attention');
     this.barStatus.textContent = status;
+    this.barTimer.textContent = '';
     delete this.root.dataset.running;
   }
+}
+
+/** Keys as the page shows them: `keys('Shift', 'Enter')` is <kbd><kbd>Shift</kbd>+<kbd>Enter</kbd></kbd>. */
+function keys(...names: string[]): HTMLElement {
+  const combo = document.createElement('kbd');
+  combo.className = 'keys';
+  names.forEach((name, i) => {
+    const key = document.createElement('kbd');
+    key.textContent = name;
+    combo.append(...(i > 0 ? ['+', key] : [key]));
+  });
+  return names.length === 1 ? (combo.firstChild as HTMLElement) : combo;
+}
+
+/** The Run button's shortcut, shown beside it (the button itself names it in aria-keyshortcuts). */
+function shortcut(): HTMLElement {
+  const hint = keys('Shift', 'Enter');
+  hint.classList.add('cell-shortcut');
+  hint.setAttribute('aria-hidden', 'true');
+  hint.title = 'Shift+Enter in the code runs the cell';
+  return hint;
 }
 
 /** Starts the notebook for the chapter on this page, if it has cells. */

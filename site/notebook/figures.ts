@@ -2,15 +2,18 @@
 // Cells get them through the notebook session; the lab imports them directly, so this module
 // must stay free of the cell compiler (transform.ts, acorn, sucrase).
 import { Matrix, argmax } from '../../lib/index.ts';
-import type { HeatmapFigure, ImagesFigure, LineFigure, ScatterFigure } from './outputs.ts';
+import type { AxisScale, HeatmapFigure, ImagesFigure, LineFigure, ScatterFigure } from './outputs.ts';
 
-/** Options for linePlot: labels, and the x values shared by every series. */
+/** Options for linePlot: labels, the x values shared by every series, and log axes. */
 export interface LinePlotOptions {
   title?: string;
   xLabel?: string;
   yLabel?: string;
   /** The x of each point; defaults to 1, 2, 3, … (epochs or steps). */
   x?: ArrayLike<number>;
+  /** 'log' for an axis spaced by powers of ten, e.g. a learning-rate sweep or an error that shrinks tenfold per step. */
+  xScale?: AxisScale;
+  yScale?: AxisScale;
 }
 
 /** Anything with a predict() that maps (n × 2) points to class scores, such as a Sequential model. */
@@ -22,8 +25,25 @@ export interface Classifier {
 export interface ScatterPlotOptions {
   title?: string;
   model?: Classifier;
-  /** Grid cells along each side of the decision regions; 80 by default. */
+  /** Grid cells along each side of the decision regions; 200 by default (40,000 predictions). */
   resolution?: number;
+}
+
+/** The decision grid's default side: fine enough to draw smooth borders, cheap enough for any cell. */
+export const BOUNDARY_RESOLUTION = 200;
+
+/** Options for heatmap: a title, names for the rows and columns, and whether the values are counts. */
+export interface HeatmapOptions {
+  title?: string;
+  /** Names for both the rows and the columns (a confusion matrix's classes). */
+  labels?: string[];
+  rowLabels?: string[];
+  colLabels?: string[];
+  /** What the rows and columns stand for, e.g. 'true' and 'predicted'. */
+  rowTitle?: string;
+  colTitle?: string;
+  /** Counts: shade by one sequential ramp and print every value. */
+  counts?: boolean;
 }
 
 /** Options for showImages: the image size when rows are not square, captions and a title. */
@@ -36,10 +56,15 @@ export interface ImagesOptions {
 
 /** A line figure from named series, plotted against `options.x` or against 1, 2, 3, …. */
 export function linePlot(series: Record<string, ArrayLike<number>>, options: LinePlotOptions = {}): LineFigure {
-  const { x, ...labels } = options;
+  const { x, xScale, yScale, ...labels } = options;
+  for (const [axis, scale] of [['xScale', xScale], ['yScale', yScale]] as const) {
+    if (scale !== undefined && scale !== 'linear' && scale !== 'log') throw new Error(`linePlot: ${axis} must be 'linear' or 'log', not ${JSON.stringify(scale)}`);
+  }
   return {
     type: 'line',
     ...labels,
+    ...(xScale === 'log' ? { xScale } : {}),
+    ...(yScale === 'log' ? { yScale } : {}),
     series: Object.entries(series).map(([name, values]) => {
       if (x && x.length !== values.length) throw new Error(`linePlot: series "${name}" has ${values.length} values but x has ${x.length}`);
       return { name, y: Array.from(values), x: x ? Array.from(x) : Array.from(values, (_, i) => i + 1) };
@@ -61,7 +86,7 @@ export function scatterPlot(x: Matrix, labels: ArrayLike<number>, options: Scatt
   };
   const figure: ScatterFigure = { type: 'scatter', title: options.title, x: xs, y: ys, labels: Array.from(labels), xRange: range(xs), yRange: range(ys) };
   if (options.model) {
-    const size = options.resolution ?? 80;
+    const size = options.resolution ?? BOUNDARY_RESOLUTION;
     const grid = Matrix.zeros(size * size, 2);
     for (let row = 0; row < size; row++) {
       for (let col = 0; col < size; col++) {
@@ -75,9 +100,32 @@ export function scatterPlot(x: Matrix, labels: ArrayLike<number>, options: Scatt
   return figure;
 }
 
-/** A heatmap figure of a matrix: its shape and its values, row by row. */
-export function heatmapFigure(m: Matrix, options: { title?: string } = {}): HeatmapFigure {
-  return { type: 'heatmap', title: options.title, rows: m.rows, cols: m.cols, values: Array.from(m.data) };
+/** A heatmap figure of a matrix (or rows of numbers): its shape and its values, row by row, with optional names. */
+export function heatmapFigure(m: Matrix | ReadonlyArray<ArrayLike<number>>, options: HeatmapOptions = {}): HeatmapFigure {
+  const matrix = m instanceof Matrix ? m : Matrix.fromRows(Array.from(m, (row) => Array.from(row)));
+  const rowLabels = options.rowLabels ?? options.labels;
+  const colLabels = options.colLabels ?? options.labels;
+  if (rowLabels && rowLabels.length !== matrix.rows) throw new Error(`heatmap: ${rowLabels.length} row labels for ${matrix.rows} rows`);
+  if (colLabels && colLabels.length !== matrix.cols) throw new Error(`heatmap: ${colLabels.length} column labels for ${matrix.cols} columns`);
+  const values = Array.from(matrix.data);
+  if (options.counts && values.some((v) => v < 0)) throw new Error('heatmap: counts cannot be negative');
+  return {
+    type: 'heatmap',
+    title: options.title,
+    rows: matrix.rows,
+    cols: matrix.cols,
+    values,
+    ...(rowLabels ? { rowLabels: rowLabels.map(String) } : {}),
+    ...(colLabels ? { colLabels: colLabels.map(String) } : {}),
+    ...(options.rowTitle ? { rowTitle: options.rowTitle } : {}),
+    ...(options.colTitle ? { colTitle: options.colTitle } : {}),
+    ...(options.counts ? { counts: true } : {}),
+  };
+}
+
+/** A confusion matrix (counts[true][predicted], as confusionMatrix() returns) as a labelled heatmap of counts. */
+export function confusionFigure(counts: ReadonlyArray<ArrayLike<number>>, classes: string[], options: { title?: string } = {}): HeatmapFigure {
+  return heatmapFigure(counts, { title: options.title, labels: classes, rowTitle: 'true', colTitle: 'predicted', counts: true });
 }
 
 /** An images figure from a matrix with one image per row (values in [0, 1], or 0–255). */

@@ -3,12 +3,18 @@
 // thing, and nothing a reader's code prints can become markup.
 import { Matrix, formatNumber } from '../../lib/index.ts';
 
+/** How an axis maps values: evenly (the default) or by powers of ten. */
+export type AxisScale = 'linear' | 'log';
+
 /** A line plot, e.g. loss and accuracy over epochs. */
 export interface LineFigure {
   type: 'line';
   title?: string;
   xLabel?: string;
   yLabel?: string;
+  /** 'log' spaces the axis by powers of ten (only positive values are drawn on it). */
+  xScale?: AxisScale;
+  yScale?: AxisScale;
   series: Array<{ name: string; x: number[]; y: number[] }>;
 }
 
@@ -25,13 +31,24 @@ export interface ScatterFigure {
   yRange: [number, number];
 }
 
-/** A matrix drawn as coloured cells, e.g. a layer's weights. */
+/**
+ * A matrix drawn as coloured cells: a layer's weights (a diverging ramp around zero), or counts
+ * such as a confusion matrix (`counts`: one sequential ramp, each cell's number printed).
+ */
 export interface HeatmapFigure {
   type: 'heatmap';
   title?: string;
   rows: number;
   cols: number;
   values: number[];
+  /** A name for each row and each column, e.g. the classes of a confusion matrix. */
+  rowLabels?: string[];
+  colLabels?: string[];
+  /** What the rows and the columns stand for, e.g. "true" and "predicted". */
+  rowTitle?: string;
+  colTitle?: string;
+  /** The values are counts (never negative): shade from none to the most, and print each one. */
+  counts?: boolean;
 }
 
 /** Small greyscale images, e.g. handwritten digits, with optional captions. */
@@ -121,4 +138,114 @@ export function outputText(output: Output): string {
     case 'error':
       return `${output.name}: ${output.message}${output.line ? ` (line ${output.line})` : ''}`;
   }
+}
+
+/** A number as a summary reads it: three significant digits, a true minus sign. */
+const brief = (value: number): string => formatNumber(value, { digits: 3 }).replace(/^-/, '−');
+
+/** The lowest and highest finite values (and, on a log axis, positive ones), or undefined if none. */
+function extent(values: number[], positive = false): [number, number] | undefined {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v) || (positive && v <= 0)) continue;
+    if (v < low) low = v;
+    if (v > high) high = v;
+  }
+  return low <= high ? [low, high] : undefined;
+}
+
+/** "x (log scale) from 1 to 300": an axis as a summary names it. */
+function axisText(name: string, values: number[], scale: AxisScale | undefined): string {
+  const range = extent(values, scale === 'log');
+  return `${name}${scale === 'log' ? ' (log scale)' : ''}${range ? ` from ${brief(range[0])} to ${brief(range[1])}` : ''}`;
+}
+
+/**
+ * A figure in words, for screen readers: what it plots, its axes, and its values at a glance
+ * (each series' first and last values and its range; a heatmap's size and largest cells).
+ */
+export function figureSummary(figure: Figure): string {
+  switch (figure.type) {
+    case 'line': {
+      const log = { x: figure.xScale === 'log', y: figure.yScale === 'log' };
+      const count = figure.series.length;
+      const head = `Line plot of ${count} series: ${axisText(figure.xLabel ?? 'x', figure.series.flatMap((s) => s.x), figure.xScale)} across, ${axisText(figure.yLabel ?? 'y', figure.series.flatMap((s) => s.y), figure.yScale)} up.`;
+      const each = figure.series.map((series) => {
+        const shown = series.y.map((y, i) => [series.x[i], y]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!log.x || x > 0) && (!log.y || y > 0));
+        if (shown.length === 0) return `${series.name}: no values to draw.`;
+        const [first, last] = [shown[0], shown[shown.length - 1]];
+        const [low, high] = extent(shown.map(([, y]) => y))!;
+        return `${series.name}: from ${brief(first[1])} at ${brief(first[0])} to ${brief(last[1])} at ${brief(last[0])}, lowest ${brief(low)}, highest ${brief(high)}.`;
+      });
+      return [head, ...each].join(' ');
+    }
+    case 'scatter': {
+      const counts = new Map<number, number>();
+      for (const label of figure.labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+      const classes = [...counts.keys()].sort((a, b) => a - b);
+      const perClass = classes.map((k) => `${counts.get(k)} of class ${brief(k)}`).join(', ');
+      const axes = `x from ${brief(figure.xRange[0])} to ${brief(figure.xRange[1])}, y from ${brief(figure.yRange[0])} to ${brief(figure.yRange[1])}`;
+      let regions = '';
+      if (figure.boundary && figure.boundary.classes.length > 0) {
+        const area = new Map<number, number>();
+        for (const k of figure.boundary.classes) area.set(k, (area.get(k) ?? 0) + 1);
+        const shares = [...area.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `class ${brief(k)} ${Math.round((100 * n) / figure.boundary!.classes.length)}%`);
+        regions = ` The background shows the class the model predicts at each place: ${shares.join(', ')} of the area.`;
+      }
+      return `Scatter plot of ${figure.x.length} points in ${classes.length} ${classes.length === 1 ? 'class' : 'classes'} (${perClass}), ${axes}.${regions}`;
+    }
+    case 'heatmap':
+      return heatmapSummary(figure);
+    case 'images':
+      return `${figure.images.length} ${figure.images.length === 1 ? 'image' : 'images'} of ${figure.width} × ${figure.height} pixels${figure.captions?.length ? `: ${figure.captions.join('; ')}` : ''}.`;
+  }
+}
+
+/** A heatmap in words: its size and range, and its largest cells (a confusion matrix: its diagonal and biggest mistakes). */
+function heatmapSummary(figure: HeatmapFigure): string {
+  const rowName = (r: number): string => figure.rowLabels?.[r] ?? `row ${r}`;
+  const colName = (c: number): string => figure.colLabels?.[c] ?? `column ${c}`;
+  const cell = (i: number): string => {
+    const r = Math.floor(i / figure.cols);
+    const c = i % figure.cols;
+    const where = figure.rowTitle && figure.colTitle ? `${figure.rowTitle} ${rowName(r)}, ${figure.colTitle} ${colName(c)}` : `${rowName(r)}, ${colName(c)}`;
+    return `${brief(figure.values[i])} at ${where}`;
+  };
+  /** The indices of the (up to) three cells with the largest `key`, among those `keep` allows. */
+  const top = (key: (v: number) => number, keep: (i: number) => boolean = () => true): number[] => {
+    const best: Array<[number, number]> = []; // [key, index], largest first; one pass, not a sort of every cell
+    figure.values.forEach((v, i) => {
+      const k = key(v);
+      if (!(Number.isFinite(k) && k > 0) || !keep(i)) return;
+      if (best.length === 3 && k <= best[2][0]) return;
+      best.push([k, i]);
+      best.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+      if (best.length > 3) best.pop();
+    });
+    return best.map(([, i]) => i);
+  };
+  const size = `${figure.rows} × ${figure.cols}`;
+  const axes = figure.rowTitle && figure.colTitle ? `, ${figure.rowTitle} by row and ${figure.colTitle} by column` : '';
+  if (figure.counts) {
+    const total = figure.values.reduce((sum, v) => sum + (Number.isFinite(v) ? v : 0), 0);
+    const parts = [`Heatmap of a ${size} matrix of counts${axes}, ${brief(total)} in all, each cell shaded by its count.`];
+    if (figure.rows === figure.cols && figure.rows > 1) {
+      let diagonal = 0;
+      for (let k = 0; k < figure.rows; k++) diagonal += figure.values[k * figure.cols + k] || 0;
+      const off = top((v) => v, (i) => Math.floor(i / figure.cols) !== i % figure.cols);
+      parts.push(`The diagonal holds ${brief(diagonal)}${total > 0 ? ` (${brief((100 * diagonal) / total)}%)` : ''}.`);
+      parts.push(off.length ? `Largest cells off the diagonal: ${off.map(cell).join('; ')}.` : 'Every cell off the diagonal is 0.');
+    } else {
+      const largest = top((v) => v);
+      if (largest.length) parts.push(`Largest cells: ${largest.map(cell).join('; ')}.`);
+    }
+    return parts.join(' ');
+  }
+  const range = extent(figure.values);
+  const largest = top((v) => Math.abs(v));
+  return [
+    `Heatmap of a ${size} matrix${axes}${range ? `, values from ${brief(range[0])} to ${brief(range[1])}` : ''}, blue below zero and red above.`,
+    ...(largest.length ? [`Largest in size: ${largest.map(cell).join('; ')}.`] : []),
+  ].join(' ');
 }

@@ -1,8 +1,10 @@
 // Renders cell outputs as a hast tree (HTML as plain data): text in <pre>, matrices as tables,
-// checks, errors with their line, and figures as SVG drawn here from numbers. The build puts
-// the tree into the static page; the page turns the same tree into DOM nodes. No cell output is
-// ever parsed as HTML, so nothing a reader prints can become markup.
-import type { Figure, HeatmapFigure, ImagesFigure, LineFigure, Output, ScatterFigure } from './outputs.ts';
+// checks, errors with their line, and figures drawn here from numbers: the data in an SVG that
+// stretches with the page, the words (ticks, legends, axis titles) as HTML around it so they stay
+// readable on a phone, and a summary for screen readers. The build puts the tree into the static
+// page; the page turns the same tree into DOM nodes. No cell output is ever parsed as HTML, so
+// nothing a reader prints can become markup. Colours come from site/styles/figures.css.
+import { figureSummary, type Figure, type HeatmapFigure, type ImagesFigure, type LineFigure, type Output, type ScatterFigure } from './outputs.ts';
 import { encodePNG, pngDataURL } from './png.ts';
 import { formatNumber } from '../../lib/format.ts';
 
@@ -28,15 +30,6 @@ export function h(tagName: string, properties: HElement['properties'] = {}, chil
   return { type: 'element', tagName, properties, children: children.map((child) => (typeof child === 'string' ? { type: 'text', value: child } : child)) };
 }
 
-/** Colours for classes and series (Tableau 10), readable on light and dark backgrounds. */
-export const PALETTE: Array<[number, number, number]> = [
-  [78, 121, 167], [242, 142, 43], [225, 87, 89], [118, 183, 178], [89, 161, 79],
-  [237, 201, 72], [176, 122, 161], [255, 157, 167], [156, 117, 95], [186, 176, 172],
-];
-/** The palette slot of class or series i; labels that are not whole numbers (−1, 0.5, NaN) still get one. */
-const slot = (i: number): number => (((Math.trunc(i) || 0) % PALETTE.length) + PALETTE.length) % PALETTE.length;
-const colour = (i: number): string => `rgb(${PALETTE[slot(i)].join(' ')})`;
-
 /** One output as a tree. */
 export function renderOutput(output: Output): HElement {
   switch (output.kind) {
@@ -60,7 +53,7 @@ export function renderOutput(output: Output): HElement {
         ...(output.line ? [h('span', { class: 'out-line' }, [` (line ${output.line})`])] : []),
       ]);
     case 'figure':
-      return h('figure', { class: 'out out-figure' }, [
+      return h('figure', { class: `out out-figure figure-${output.figure.type}` }, [
         renderFigure(output.figure),
         ...(output.figure.title ? [h('figcaption', {}, [output.figure.title])] : []),
       ]);
@@ -71,6 +64,7 @@ export function renderOutput(output: Output): HElement {
 export function renderOutputs(outputs: Output[]): HElement[] {
   return outputs.map(renderOutput);
 }
+
 
 function renderFigure(figure: Figure): HElement {
   switch (figure.type) {
@@ -85,153 +79,449 @@ function renderFigure(figure: Figure): HElement {
   }
 }
 
-const WIDTH = 600;
-const HEIGHT = 320;
-const MARGIN = { left: 56, right: 16, top: 16, bottom: 44 };
+// ── Colours ──────────────────────────────────────────────────────────────────────────────────
 
-/** About five round tick values covering [low, high]. */
-export function ticks(low: number, high: number, count = 5): number[] {
-  if (!(high > low)) return [low];
+/**
+ * The Okabe–Ito colours (blue, vermillion, bluish green, reddish purple, orange, sky blue,
+ * yellow, grey), told apart with every common colour-vision deficiency. Lines and points take
+ * them from CSS classes s0…s7 / c0…c7 (figures.css holds a darker and a lighter shade of each, so
+ * both themes keep 3:1 contrast); decision regions are these, faint, in a PNG.
+ */
+export const PALETTE: Array<[number, number, number]> = [
+  [0, 114, 178], [213, 94, 0], [0, 158, 115], [204, 121, 167], [230, 159, 0], [86, 180, 233], [240, 228, 66], [153, 153, 153],
+];
+/** How opaque the decision regions are (of 255): a tint that the points stand out on, in either theme. */
+export const REGION_ALPHA = 64;
+
+/** The palette slot of class or series i; labels that are not whole numbers (−1, 0.5, NaN) still get one. */
+const slot = (i: number): number => (((Math.trunc(i) || 0) % PALETTE.length) + PALETTE.length) % PALETTE.length;
+
+type RGB = [number, number, number];
+
+const hex = (rgb: RGB): string => `#${rgb.map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
+const parse = (text: string): RGB => [1, 3, 5].map((i) => parseInt(text.slice(i, i + 2), 16)) as RGB;
+
+/** WCAG relative luminance of an sRGB colour. */
+export function luminance([r, g, b]: RGB): number {
+  const linear = (c: number): number => {
+    const v = c / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+}
+
+/** WCAG contrast ratio of two colours, 1 to 21. */
+export function contrast(a: RGB, b: RGB): number {
+  const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (high + 0.05) / (low + 0.05);
+}
+
+/** The colour at t ∈ [0, 1] along a ramp of evenly spaced stops, mixed in linear light. */
+function along(stops: readonly string[], t: number): RGB {
+  const position = Math.min(1, Math.max(0, t)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(position));
+  const f = position - i;
+  const toLinear = (c: number): number => (c / 255) ** 2.2;
+  const [a, b] = [parse(stops[i]), parse(stops[i + 1])];
+  return a.map((c, k) => 255 * ((1 - f) * toLinear(c) + f * toLinear(b[k])) ** (1 / 2.2)) as RGB;
+}
+
+/**
+ * The heatmap ramps, one per theme: counts run from the page's own tone to deep blue (light) or
+ * pale blue (dark); values that change sign run blue – neutral – red. Each cell's number is black
+ * or white, whichever contrasts more: never below 4.58:1, whatever the cell.
+ */
+export const RAMPS = {
+  counts: { light: ['#f6f9fc', '#9ecae1', '#3b83bd', '#08306b'], dark: ['#131a23', '#1d4877', '#4b8fd0', '#cfe6fb'] },
+  diverging: { light: ['#2166ac', '#92c5de', '#f4f6f8', '#f4a582', '#b2182b'], dark: ['#8ec5ef', '#2f6ca8', '#161b22', '#b0453a', '#f3a08f'] },
+} as const;
+const INKS: RGB[] = [[0, 0, 0], [255, 255, 255]];
+
+/** Softer inks for a count of zero, so the counts that matter stand out; used only where they keep 4.5:1. */
+const QUIET = { light: parse('#5c6670'), dark: parse('#939ba5') };
+
+/** The ink for a number on `fill`: `preferred` if it keeps 4.5:1 there, else black or white, whichever contrasts more. */
+export function inkOn(fill: RGB, preferred?: RGB): RGB {
+  if (preferred && contrast(fill, preferred) >= 4.5) return preferred;
+  return contrast(fill, INKS[0]) >= contrast(fill, INKS[1]) ? INKS[0] : INKS[1];
+}
+
+// ── Axes ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The step between about `count` round ticks over [low, high]: 1, 2 or 5 times a power of ten,
+ * whichever gives a count nearest `count` (as d3 picks it), and at least 1 on an integer axis.
+ */
+function tickStep(low: number, high: number, count: number, integer: boolean): number {
   const raw = (high - low) / count;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => raw <= s) ?? 10 * power;
+  const power = 10 ** Math.floor(Math.log10(raw) + 1e-12);
+  const error = raw / power;
+  const step = (error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.SQRT2 ? 2 : 1) * power;
+  return integer ? Math.max(1, Math.round(step)) : step;
+}
+
+/** About five round tick values covering [low, high]; only whole numbers when `integer` is set. */
+export function ticks(low: number, high: number, count = 5, options: { integer?: boolean } = {}): number[] {
+  if (!(high > low)) return [low];
+  return multiples(low, high, tickStep(low, high, count, options.integer ?? false));
+}
+
+/** The multiples of `step` in [low, high], free of floating-point noise. */
+function multiples(low: number, high: number, step: number): number[] {
   const out: number[] = [];
-  for (let v = Math.ceil(low / step) * step; v <= high + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  for (let k = Math.ceil(low / step - 1e-9); k * step <= high + step * 1e-9; k++) out.push(Number((k * step).toPrecision(12)));
   return out;
 }
 
-function domain(values: number[]): [number, number] {
-  let low = Infinity;
-  let high = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    if (v < low) low = v;
-    if (v > high) high = v;
+/** Ticks for a log axis over [low, high] (both positive): powers of ten, thinned past ten decades; 1-2-5 within a decade or two. */
+export function logTicks(low: number, high: number): number[] {
+  if (!(high > low) || low <= 0) return [low];
+  const first = Math.floor(Math.log10(low) + 1e-9);
+  const last = Math.ceil(Math.log10(high) - 1e-9);
+  const inside = (v: number): boolean => v >= low * (1 - 1e-9) && v <= high * (1 + 1e-9);
+  if (last - first <= 2) {
+    const out: number[] = [];
+    for (let e = first; e <= last; e++) for (const m of [1, 2, 5]) out.push(Number((m * 10 ** e).toPrecision(12)));
+    const kept = out.filter(inside);
+    if (kept.length >= 2) return kept;
   }
-  if (low > high) return [0, 1];
-  if (low === high) {
-    low -= 0.5;
-    high += 0.5;
-  }
-  return [low, high];
+  const every = Math.max(1, Math.ceil((last - first + 1) / 10));
+  const out: number[] = [];
+  for (let e = Math.ceil(first / every) * every; e <= last; e += every) out.push(Number((10 ** e).toPrecision(12)));
+  return out.filter(inside);
 }
 
-function svg(children: HNode[], label: string, height = HEIGHT): HElement {
-  return h('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-label': label, class: 'plot' }, children);
+/** Three significant digits, a true minus sign. */
+const brief = (value: number): string => formatNumber(value, { digits: 3 }).replace(/^-/, '−');
+
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+
+/** A tick's label: as few digits as it needs and a true minus sign, or (`powers`) a power of ten written 10ⁿ. */
+export function tickLabel(value: number, powers = false): string {
+  if (powers) {
+    const e = Math.round(Math.log10(value));
+    if (Math.abs(value / 10 ** e - 1) < 1e-9) return `10${String(e).replace(/./g, (c) => SUPERSCRIPT[c])}`;
+  }
+  return formatNumber(value, { digits: 6 }).replace(/^-/, '−');
 }
 
-function axes(x: [number, number], y: [number, number], sx: (v: number) => number, sy: (v: number) => number, labels: { x?: string; y?: string }, height = HEIGHT): HNode[] {
-  const nodes: HNode[] = [];
-  const bottom = height - MARGIN.bottom;
-  for (const t of ticks(...x)) {
-    nodes.push(h('line', { x1: sx(t), x2: sx(t), y1: MARGIN.top, y2: bottom, class: 'grid' }));
-    nodes.push(h('text', { x: sx(t), y: bottom + 16, 'text-anchor': 'middle' }, [formatNumber(t, { digits: 6 })]));
-  }
-  for (const t of ticks(...y)) {
-    nodes.push(h('line', { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: sy(t), y2: sy(t), class: 'grid' }));
-    nodes.push(h('text', { x: MARGIN.left - 6, y: sy(t) + 4, 'text-anchor': 'end' }, [formatNumber(t, { digits: 6 })]));
-  }
-  nodes.push(h('rect', { x: MARGIN.left, y: MARGIN.top, width: WIDTH - MARGIN.left - MARGIN.right, height: bottom - MARGIN.top, class: 'frame' }));
-  if (labels.x) nodes.push(h('text', { x: (MARGIN.left + WIDTH - MARGIN.right) / 2, y: height - 6, 'text-anchor': 'middle', class: 'label' }, [labels.x]));
-  if (labels.y) nodes.push(h('text', { x: 14, y: (MARGIN.top + bottom) / 2, 'text-anchor': 'middle', transform: `rotate(-90 14 ${(MARGIN.top + bottom) / 2})`, class: 'label' }, [labels.y]));
-  return nodes;
+/** Whether a log axis's ticks read better as 10ⁿ: when any is below 0.0001 or above 100,000. */
+const wantsPowers = (values: number[]): boolean => values.some((v) => v < 1e-4 || v > 1e5);
+
+/** One axis: its domain, its ticks and labels, and where a value falls along it (0 at the start, 1 at the end). */
+interface Axis {
+  domain: [number, number];
+  ticks: number[];
+  labels: string[];
+  log: boolean;
+  at(value: number): number;
 }
 
-function scales(x: [number, number], y: [number, number], height = HEIGHT): [(v: number) => number, (v: number) => number] {
-  const round = (v: number): number => Math.round(v * 10) / 10;
-  const sx = (v: number): number => round(MARGIN.left + ((v - x[0]) / (x[1] - x[0])) * (WIDTH - MARGIN.left - MARGIN.right));
-  const sy = (v: number): number => round(height - MARGIN.bottom - ((v - y[0]) / (y[1] - y[0])) * (height - MARGIN.bottom - MARGIN.top));
-  return [sx, sy];
+/** Whether a value can be drawn on the axis (finite, and positive on a log axis). */
+const drawable = (value: number, log: boolean): boolean => Number.isFinite(value) && (!log || value > 0);
+
+/**
+ * An axis for `values`. `nice` widens the domain to the ticks around it (a y axis whose frame ends
+ * on a gridline); `fixed` gives the domain outright (a scatter plot's padded ranges). When every
+ * value is a whole number (epochs, steps) the ticks are whole numbers too.
+ */
+export function makeAxis(values: number[], options: { log?: boolean; nice?: boolean; fixed?: [number, number]; count?: number } = {}): Axis {
+  const log = options.log ?? false;
+  const shown = values.filter((v) => drawable(v, log));
+  const integer = shown.length > 0 && shown.every(Number.isInteger);
+  let [low, high] = options.fixed ?? [Infinity, -Infinity];
+  if (!options.fixed) {
+    for (const v of shown) {
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+    if (low > high) [low, high] = log ? [1, 10] : [0, 1];
+    if (low === high) [low, high] = log ? [low / 10, high * 10] : integer ? [low - 1, high + 1] : [low - 0.5, high + 0.5];
+  }
+  let tickValues: number[];
+  if (log) {
+    if (options.nice) {
+      const [a, b] = [10 ** Math.floor(Math.log10(low) + 1e-9), 10 ** Math.ceil(Math.log10(high) - 1e-9)];
+      [low, high] = a < b ? [a, b] : [a / 10, b * 10];
+    }
+    tickValues = logTicks(low, high);
+  } else {
+    const step = tickStep(low, high, options.count ?? 5, integer);
+    // A nice axis ends on ticks of the same step as those inside it.
+    if (options.nice) [low, high] = [Math.floor(low / step + 1e-9) * step, Math.ceil(high / step - 1e-9) * step].map((v) => Number(v.toPrecision(12))) as [number, number];
+    tickValues = multiples(low, high, step);
+  }
+  const [start, end] = log ? [Math.log10(low), Math.log10(high)] : [low, high];
+  return {
+    domain: [low, high],
+    ticks: tickValues,
+    labels: tickValues.map((v) => tickLabel(v, log && wantsPowers(tickValues))),
+    log,
+    at: (value) => ((log ? Math.log10(value) : value) - start) / (end - start),
+  };
 }
+
+// ── Chart frame ──────────────────────────────────────────────────────────────────────────────
+
+/** The data area's viewBox: a square of 1000 units that CSS stretches to the area's shape. */
+const SIDE = 1000;
+const round1 = (v: number): number => Math.round(v * 10) / 10;
+const percent = (t: number): string => `${round1(t * 100)}%`;
+
+/** The width of a label in `ch` (the width of a digit), generously: a minus sign counts as 1.3, so the margins never cut it. */
+const chars = (label: string): number => [...label].reduce((width, c) => width + (c === '−' ? 1.3 : 1), 0);
+
+interface FrameParts {
+  kind: string;
+  summary: string;
+  x: Axis;
+  y: Axis;
+  xTitle?: string;
+  yTitle?: string;
+  legend?: HElement;
+  /** The SVG's content: gridlines are added around it. */
+  data: HNode[];
+  /** Width ÷ height of the data area, when it must keep one (a scatter plot's equal scales). */
+  ratio?: number;
+  /** Gridlines: horizontal ones (the default, a line plot), both ways (a scatter plot), or none (a heatmap). */
+  grid?: 'both' | 'y' | 'none';
+}
+
+/**
+ * A chart: a head (y-axis title and legend, wrapping), the data area (an SVG stretched to the
+ * area, strokes kept at their width) with its ticks as HTML around it, and the x-axis title. The
+ * margins are sized in `ch` from the tick labels, so no label is ever cut.
+ */
+function frame(parts: FrameParts): HElement {
+  const { x, y } = parts;
+  const xs = x.ticks.map((t) => x.at(t));
+  const ys = y.ticks.map((t) => y.at(t));
+  const firstX = xs.length && xs[0] < 0.05 ? chars(x.labels[0]) / 2 : 0;
+  const lastX = xs.length && xs[xs.length - 1] > 0.95 ? chars(x.labels[x.labels.length - 1]) / 2 : 0;
+  // The y labels' widths, their 0.5em padding (about 0.9ch) and a little air.
+  const gutter = Math.max(Math.max(1, ...y.labels.map(chars)) + 1.3, firstX + 0.2);
+  const right = Math.max(0.5, lastX + 0.2);
+  // Past five x ticks, every other one hides in a narrow chart (the last one always shows).
+  const alternate = x.ticks.length > 5;
+  const grid: HNode[] = [];
+  if (parts.grid !== 'none') ys.forEach((t) => grid.push(h('line', { x1: 0, x2: SIDE, y1: round1((1 - t) * SIDE), y2: round1((1 - t) * SIDE), class: 'grid' })));
+  if (parts.grid === 'both') xs.forEach((t) => grid.push(h('line', { x1: round1(t * SIDE), x2: round1(t * SIDE), y1: 0, y2: SIDE, class: 'grid' })));
+  grid.push(h('line', { x1: 0, x2: SIDE, y1: SIDE, y2: SIDE, class: 'axis' }));
+  xs.forEach((t) => grid.push(h('line', { x1: round1(t * SIDE), x2: round1(t * SIDE), y1: SIDE, y2: SIDE + 12, class: 'axis' })));
+  const svg = h('svg', { class: 'chart-svg', viewBox: `0 0 ${SIDE} ${SIDE}`, preserveAspectRatio: 'none', 'aria-hidden': 'true', focusable: 'false' }, [...grid, ...parts.data]);
+  const tickX = x.labels.map((label, i) => {
+    const alt = alternate && (x.ticks.length - 1 - i) % 2 === 1;
+    return h('span', { class: alt ? 'tick tick-x tick-alt' : 'tick tick-x', style: `left: ${percent(xs[i])}` }, [label]);
+  });
+  const tickY = y.labels.map((label, i) => h('span', { class: 'tick tick-y', style: `top: ${percent(1 - ys[i])}` }, [label]));
+  const style = [`--gutter: ${round1(gutter)}ch`, `--right: ${round1(right)}ch`, ...(parts.ratio ? [`--ratio: ${round1(parts.ratio * 100) / 100}`] : [])].join('; ');
+  const head = [
+    ...(parts.yTitle ? [h('span', { class: 'chart-y-title' }, [parts.yTitle + (y.log ? ' (log scale)' : '')])] : []),
+    ...(parts.legend ? [parts.legend] : []),
+  ];
+  // One image to a screen reader, named by its summary: the words inside are hidden from it, since
+  // a list of tick numbers read one by one would say less than the summary does.
+  const hidden = { 'aria-hidden': 'true' };
+  return h('div', { class: `chart chart-${parts.kind}`, role: 'img', 'aria-label': parts.summary, style }, [
+    ...(head.length ? [h('div', { class: 'chart-head', ...hidden }, head)] : []),
+    h('div', { class: 'chart-body', ...hidden }, [h('div', { class: 'chart-area' }, [svg, ...tickX, ...tickY])]),
+    ...(parts.xTitle || x.log ? [h('div', { class: 'chart-x-title', ...hidden }, [(parts.xTitle ?? 'x') + (x.log ? ' (log scale)' : '')])] : []),
+  ]);
+}
+
+/** A legend: one entry per name, each with its swatch; entries wrap, long names wrap inside their entry. */
+function legend(entries: Array<{ name: string; swatch: HElement }>): HElement {
+  return h('ul', { class: 'chart-legend' }, entries.map(({ name, swatch }) => h('li', { class: 'chart-key' }, [swatch, h('span', {}, [name])])));
+}
+
+const lineSwatch = (i: number): HElement =>
+  h('svg', { class: 'chart-swatch', viewBox: '0 0 24 12', 'aria-hidden': 'true', focusable: 'false' }, [h('line', { x1: 1, x2: 23, y1: 6, y2: 6, class: `series s${slot(i)}` })]);
+const dotSwatch = (k: number): HElement =>
+  h('svg', { class: 'chart-swatch chart-swatch-dot', viewBox: '0 0 12 12', 'aria-hidden': 'true', focusable: 'false' }, [h('circle', { cx: 6, cy: 6, r: 4, class: `dot c${slot(k)}` })]);
+
+// ── Line plots ───────────────────────────────────────────────────────────────────────────────
 
 function linePlot(figure: LineFigure): HElement {
-  const x = domain(figure.series.flatMap((s) => s.x));
-  const y = domain(figure.series.flatMap((s) => s.y));
-  const [sx, sy] = scales(x, y);
-  const nodes = axes(x, y, sx, sy, { x: figure.xLabel, y: figure.yLabel });
-  figure.series.forEach((series, i) => {
+  const log = { x: figure.xScale === 'log', y: figure.yScale === 'log' };
+  const x = makeAxis(figure.series.flatMap((s) => s.x), { log: log.x });
+  const y = makeAxis(
+    figure.series.flatMap((s) => s.y.filter((_, j) => drawable(s.x[j], log.x))),
+    { log: log.y, nice: true },
+  );
+  const data = figure.series.map((series, i) => {
     // Long runs are thinned to about 600 points: more would not show at this width.
     const stride = Math.max(1, Math.ceil(series.y.length / 600));
     let path = '';
     let pen = 'M';
     series.y.forEach((value, j) => {
       if (j % stride !== 0 && j !== series.y.length - 1) return;
-      if (!Number.isFinite(value)) {
+      if (!drawable(value, log.y) || !drawable(series.x[j], log.x)) {
         pen = 'M';
         return;
       }
-      path += `${pen}${sx(series.x[j])} ${sy(value)}`;
+      path += `${pen}${round1(x.at(series.x[j]) * SIDE)} ${round1((1 - y.at(value)) * SIDE)}`;
       pen = 'L';
     });
-    nodes.push(h('path', { d: path, fill: 'none', stroke: colour(i), 'stroke-width': 2 }));
+    return h('path', { d: path, class: `series s${slot(i)}` });
   });
-  if (figure.series.length > 1 || figure.series[0]?.name) {
-    figure.series.forEach((series, i) => {
-      const top = MARGIN.top + 8 + i * 16;
-      nodes.push(h('rect', { x: WIDTH - MARGIN.right - 120, y: top - 8, width: 10, height: 10, fill: colour(i) }));
-      nodes.push(h('text', { x: WIDTH - MARGIN.right - 104, y: top + 1 }, [series.name]));
-    });
-  }
-  return svg(nodes, figure.title ?? `line plot of ${figure.series.map((s) => s.name).join(', ')}`);
+  const named = figure.series.length > 1 || (figure.series.length === 1 && !figure.yLabel && figure.series[0].name !== '');
+  return frame({
+    kind: 'line',
+    summary: figureSummary(figure),
+    x,
+    y,
+    xTitle: figure.xLabel,
+    yTitle: figure.yLabel,
+    legend: named ? legend(figure.series.map((series, i) => ({ name: series.name, swatch: lineSwatch(i) }))) : undefined,
+    data,
+    grid: 'y',
+  });
 }
+
+// ── Scatter plots ────────────────────────────────────────────────────────────────────────────
 
 function scatterPlot(figure: ScatterFigure): HElement {
-  const height = 420;
-  const [sx, sy] = scales(figure.xRange, figure.yRange, height);
-  const nodes: HNode[] = [];
+  const x = makeAxis(figure.x, { fixed: figure.xRange });
+  const y = makeAxis(figure.y, { fixed: figure.yRange });
+  const data: HNode[] = [];
   if (figure.boundary) {
-    const { width, height: rows, classes } = figure.boundary;
-    const palette = PALETTE.map(([r, g, b]): [number, number, number, number] => [r, g, b, 90]);
-    const href = pngDataURL(encodePNG(width, rows, Uint8Array.from(classes, slot), palette));
-    nodes.push(
-      h('image', {
-        href,
-        x: MARGIN.left,
-        y: MARGIN.top,
-        width: WIDTH - MARGIN.left - MARGIN.right,
-        height: height - MARGIN.top - MARGIN.bottom,
-        preserveAspectRatio: 'none',
-        style: 'image-rendering: pixelated',
-      }),
-    );
+    const { width, height, classes } = figure.boundary;
+    const palette = PALETTE.map(([r, g, b]): [number, number, number, number] => [r, g, b, REGION_ALPHA]);
+    // Smoothed when scaled up, so the borders between regions read as lines, not steps.
+    const href = pngDataURL(encodePNG(width, height, Uint8Array.from(classes, slot), palette));
+    data.push(h('image', { href, x: 0, y: 0, width: SIDE, height: SIDE, preserveAspectRatio: 'none', class: 'regions' }));
   }
-  nodes.push(...axes(figure.xRange, figure.yRange, sx, sy, {}, height));
+  // Each point is a zero-length stroke with round caps: a dot that keeps its size however the
+  // area stretches. A ring in the page's colour under every dot keeps neighbours apart.
+  const dots = new Map<number, string>();
+  let rings = '';
   figure.x.forEach((value, i) => {
-    nodes.push(h('circle', { cx: sx(value), cy: sy(figure.y[i]), r: 2.6, fill: colour(figure.labels[i]), class: 'point' }));
+    if (!Number.isFinite(value) || !Number.isFinite(figure.y[i])) return;
+    const at = `M${round1(x.at(value) * SIDE)} ${round1((1 - y.at(figure.y[i])) * SIDE)}h0`;
+    rings += at;
+    const k = slot(figure.labels[i]);
+    dots.set(k, (dots.get(k) ?? '') + at);
   });
-  return svg(nodes, figure.title ?? `scatter plot of ${figure.x.length} points`, height);
+  data.push(h('path', { d: rings, class: 'rings' }));
+  for (const [k, d] of [...dots.entries()].sort((a, b) => a[0] - b[0])) data.push(h('path', { d, class: `dots c${k}` }));
+  const classes = [...new Set(figure.labels.filter((k) => Number.isInteger(k)))].sort((a, b) => a - b);
+  const span = (figure.xRange[1] - figure.xRange[0]) / (figure.yRange[1] - figure.yRange[0]);
+  return frame({
+    kind: 'scatter',
+    summary: figureSummary(figure),
+    x,
+    y,
+    legend: classes.length > 0 && classes.length <= PALETTE.length ? legend(classes.map((k) => ({ name: `class ${k}`, swatch: dotSwatch(k) }))) : undefined,
+    data,
+    ratio: Number.isFinite(span) ? Math.min(1.8, Math.max(0.6, span)) : 1,
+    grid: 'both',
+  });
 }
 
-/** A diverging ramp: blue for negative, white at zero, red for positive. */
-function divergingPalette(): Array<[number, number, number, number]> {
-  return Array.from({ length: 256 }, (_, i) => {
-    const t = (i - 127.5) / 127.5;
-    const [r, g, b] = t < 0 ? [59, 76, 192] : [180, 4, 38];
-    const k = Math.abs(t);
-    return [Math.round(255 + (r - 255) * k), Math.round(255 + (g - 255) * k), Math.round(255 + (b - 255) * k), 255];
-  });
-}
+// ── Heatmaps ─────────────────────────────────────────────────────────────────────────────────
+
+/** Past this many rows or columns, a heatmap is drawn as an image without its numbers. */
+const TABLE_LIMIT = 32;
 
 function heatmap(figure: HeatmapFigure): HElement {
-  let limit = 1e-12; // a loop, not Math.max(...values), which overflows the stack on big matrices
-  for (const v of figure.values) if (Number.isFinite(v) && Math.abs(v) > limit) limit = Math.abs(v);
-  const pixels = Uint8Array.from(figure.values, (v) => (Number.isFinite(v) ? Math.round(((v / limit + 1) / 2) * 255) : 128));
-  const href = pngDataURL(encodePNG(figure.cols, figure.rows, pixels, divergingPalette()));
-  const boxWidth = WIDTH - 120;
-  const boxHeight = Math.min(360, Math.max(40, (boxWidth * figure.rows) / figure.cols));
-  const height = boxHeight + 40;
-  return svg(
-    [
-      h('image', { href, x: 20, y: 10, width: boxWidth, height: boxHeight, preserveAspectRatio: 'none', style: 'image-rendering: pixelated' }),
-      h('text', { x: boxWidth + 34, y: 24 }, [`+${formatNumber(limit, { digits: 3 })}`]),
-      h('text', { x: boxWidth + 34, y: boxHeight / 2 + 14 }, ['0']),
-      h('text', { x: boxWidth + 34, y: boxHeight + 8 }, [`−${formatNumber(limit, { digits: 3 })}`]),
-      h('text', { x: 20 + boxWidth / 2, y: boxHeight + 32, 'text-anchor': 'middle', class: 'label' }, [`${figure.rows} × ${figure.cols}`]),
-    ],
-    figure.title ?? `heatmap of a ${figure.rows}×${figure.cols} matrix`,
-    height,
-  );
+  const small = figure.rows <= TABLE_LIMIT && figure.cols <= TABLE_LIMIT;
+  const labelled = Boolean(figure.counts || figure.rowLabels || figure.colLabels);
+  return small && (labelled || figure.rows * figure.cols <= 144) ? heatTable(figure) : heatImage(figure);
 }
+
+/** Where each value falls on its ramp, 0 to 1: counts by square root (so a few mistakes still show), others by sign and size. */
+function rampPositions(figure: HeatmapFigure): number[] {
+  let limit = 0; // a loop, not Math.max(...values), which overflows the stack on big matrices
+  for (const v of figure.values) if (Number.isFinite(v) && Math.abs(v) > limit) limit = Math.abs(v);
+  if (limit === 0) limit = 1;
+  return figure.values.map((v) => {
+    if (!Number.isFinite(v)) return figure.counts ? 0 : 0.5;
+    return figure.counts ? Math.sqrt(Math.max(0, v) / limit) : (v / limit + 1) / 2;
+  });
+}
+
+/** A small heatmap as a table: every value printed on its shaded cell, the names once on each axis. */
+function heatTable(figure: HeatmapFigure): HElement {
+  const ramp = figure.counts ? RAMPS.counts : RAMPS.diverging;
+  const positions = rampPositions(figure);
+  const rowNames = figure.rowLabels ?? Array.from({ length: figure.rows }, (_, i) => String(i));
+  const colNames = figure.colLabels ?? Array.from({ length: figure.cols }, (_, i) => String(i));
+  const head: HElement[] = [];
+  if (figure.colTitle) head.push(h('tr', {}, [h('td', { class: 'heat-corner' }), h('th', { colspan: figure.cols, scope: 'colgroup', class: 'heat-title heat-col-title' }, [`${figure.colTitle} →`])]));
+  // Names longer than a count is wide stand on end, so ten of them fit a phone. The row title
+  // heads the column of row names, in the corner.
+  const long = colNames.some((name) => [...name].length > 4);
+  head.push(
+    h('tr', {}, [
+      figure.rowTitle ? h('th', { scope: 'col', class: 'heat-title heat-row-title' }, [`${figure.rowTitle} ↓`]) : h('td', { class: 'heat-corner' }),
+      ...colNames.map((name) => h('th', { scope: 'col', class: long ? 'heat-col heat-col-long' : 'heat-col' }, [h('span', {}, [name])])),
+    ]),
+  );
+  const cellTexts = figure.values.map((v) => (figure.counts && Number.isInteger(v) ? String(v) : brief(v)));
+  const body = rowNames.map((name, r) =>
+    h('tr', {}, [
+      h('th', { scope: 'row', class: 'heat-row' }, [name]),
+      ...colNames.map((_, c) => {
+        const i = r * figure.cols + c;
+        const value = figure.values[i];
+        const quiet = figure.counts && value === 0;
+        const light = along(ramp.light, positions[i]);
+        const dark = along(ramp.dark, positions[i]);
+        const style = `--fill: ${hex(light)}; --ink: ${hex(inkOn(light, quiet ? QUIET.light : undefined))}; --fill-dark: ${hex(dark)}; --ink-dark: ${hex(inkOn(dark, quiet ? QUIET.dark : undefined))}`;
+        const text = cellTexts[i];
+        return h('td', { style, class: r === c && figure.rows === figure.cols ? 'heat-cell heat-diagonal' : 'heat-cell' }, [text]);
+      }),
+    ]),
+  );
+  // The table's width in em when compact (phones), generously: row names, then each column's
+  // widest entry (a digit is at most about 0.64em wide, a letter 0.6em), with padding and gaps.
+  // A narrow chart sets its type so that this fits.
+  const width = (text: string): number => [...text].reduce((w, c) => w + (/[0-9−.]/.test(c) ? 0.64 : 0.6), 0);
+  const columns = colNames.map((name, c) => Math.max(long ? 1.2 : width(name), ...rowNames.map((_, r) => width(cellTexts[r * figure.cols + c]))) + 0.3);
+  const em = Math.max(...rowNames.map(width), figure.rowTitle ? width(`${figure.rowTitle} ↓`) : 0) + 1.5 + columns.reduce((a, b) => a + b, 0) + 0.1 * (figure.cols + 1);
+  return h('div', { class: `chart-table${figure.counts ? ' chart-counts' : ''}`, style: `--heat-em: ${round1(em)}` }, [
+    h('table', { class: 'heat' }, [h('caption', { class: 'chart-summary' }, [figureSummary(figure)]), h('thead', {}, head), h('tbody', {}, body)]),
+  ]);
+}
+
+/** A large heatmap as an image, one pixel per value: blue below zero, red above, fading to nothing at zero (so it sits on either theme). */
+function heatImage(figure: HeatmapFigure): HElement {
+  const positions = rampPositions(figure);
+  const pixels = Uint8Array.from(positions, (t) => Math.round(t * 255));
+  const palette = figure.counts
+    ? Array.from({ length: 256 }, (_, i): [number, number, number, number] => [33, 102, 172, i])
+    : Array.from({ length: 256 }, (_, i): [number, number, number, number] => {
+        const t = (i - 127.5) / 127.5;
+        const [r, g, b] = t < 0 ? [33, 102, 172] : [178, 24, 43];
+        return [r, g, b, Math.round(Math.abs(t) * 255)];
+      });
+  const href = pngDataURL(encodePNG(figure.cols, figure.rows, pixels, palette));
+  let limit = 0;
+  for (const v of figure.values) if (Number.isFinite(v) && Math.abs(v) > limit) limit = Math.abs(v);
+  const x = makeAxis([0, figure.cols], { fixed: [0, figure.cols] });
+  const y = makeAxis([0, figure.rows], { fixed: [0, figure.rows] });
+  // Rows run down the page, as a matrix is printed: flip the y axis's ticks.
+  const down: typeof y = { ...y, at: (v) => 1 - y.at(v) };
+  const key = h('span', { class: 'chart-ramp' }, [
+    h('span', {}, [figure.counts ? '0' : `−${brief(limit)}`]),
+    h('span', { class: figure.counts ? 'chart-ramp-bar counts' : 'chart-ramp-bar' }),
+    h('span', {}, [figure.counts ? brief(limit) : `+${brief(limit)}`]),
+  ]);
+  return frame({
+    kind: 'heatmap',
+    summary: figureSummary(figure),
+    x,
+    y: down,
+    xTitle: figure.colTitle ?? `column (of ${figure.cols})`,
+    yTitle: figure.rowTitle ?? `row (of ${figure.rows})`,
+    legend: h('span', { class: 'chart-legend' }, [key]) as HElement,
+    data: [h('image', { href, x: 0, y: 0, width: SIDE, height: SIDE, preserveAspectRatio: 'none', class: 'cells' })],
+    grid: 'none',
+    ratio: Math.min(3, Math.max(0.75, figure.cols / figure.rows)),
+  });
+}
+
+// ── Images ───────────────────────────────────────────────────────────────────────────────────
 
 function images(figure: ImagesFigure): HElement {
   return h(

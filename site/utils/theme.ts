@@ -1,5 +1,6 @@
 // The light/dark toggle: the page follows the system theme until the reader chooses one,
 // and the choice is kept in localStorage (an inline script in <head> applies it before paint).
+// The button says what it will do ("Dark theme" while the page is light, "Light theme" while dark).
 
 const KEY = 'scratchnet:theme';
 
@@ -14,10 +15,12 @@ function currentTheme(): 'light' | 'dark' {
 export function setUpThemeToggle(): void {
   const toggle = document.querySelector<HTMLButtonElement>('.theme-toggle');
   if (!toggle) return;
-  const label = (): void => {
-    const next = currentTheme() === 'dark' ? 'light' : 'dark';
-    toggle.textContent = next === 'dark' ? 'Dark theme' : 'Light theme';
-    toggle.setAttribute('aria-pressed', String(currentTheme() === 'dark'));
+  const label = toggle.querySelector<HTMLElement>('.theme-label') ?? toggle;
+  const show = (): void => {
+    const dark = currentTheme() === 'dark';
+    label.textContent = dark ? 'Light theme' : 'Dark theme';
+    toggle.dataset.current = dark ? 'dark' : 'light';
+    toggle.title = dark ? 'Switch to the light theme' : 'Switch to the dark theme';
   };
   toggle.addEventListener('click', () => {
     const next = currentTheme() === 'dark' ? 'light' : 'dark';
@@ -27,7 +30,10 @@ export function setUpThemeToggle(): void {
     } catch {
       // Without storage the choice lasts for this page only.
     }
-    label();
+    show();
   });
-  label();
+  // Until the reader chooses, the system's theme can change under the page (e.g. at dusk).
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', show);
+  toggle.hidden = false;
+  show();
 }

@@ -27,14 +27,6 @@ describe('chapter 1, a single neuron', () => {
       'with every input 0, the output is the bias',
       'neuron([1, -1], [2, 3], 0) is −1',
     ],
-    solutions: [
-      ['const w4 = 1.0; // change this weight', 'const w4 = -0.92;'],
-      ['const newBias = 2; // change this bias', 'const newBias = 7.2;'],
-      [
-        'return 0; // your code here: the weighted sum of xs and ws, plus b',
-        'let total = b;\n  for (let i = 0; i < xs.length; i++) total += xs[i] * ws[i];\n  return total;',
-      ],
-    ],
     // The step between rows of the third-weight table, checked below.
     checkedElsewhere: ['1.5'],
   });

@@ -22,13 +22,6 @@ describe('chapter 2, a layer of neurons', () => {
       'the number of parameters',
       'inputs, not all zero, for which the first neuron outputs its bias',
     ],
-    solutions: [
-      ['const weights4 = [0, 0, 0, 0]; // the fourth neuron\'s weights', 'const weights4 = [0.25, 0.25, 0.25, 0.25];'],
-      ['const rows = 0;       // your answer', 'const rows = 4;'],
-      ['const cols = 0;       // your answer', 'const cols = 5;'],
-      ['const parameters = 0; // your answer', 'const parameters = 25;'],
-      ['const myInputs = [0, 0, 0, 0]; // your inputs', 'const myInputs = [4, -1, 0, 0];'],
-    ],
   });
 
   it('gives the book\'s layer output written out, with loops and with one dot per neuron', () => {

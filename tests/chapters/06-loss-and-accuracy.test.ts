@@ -21,14 +21,6 @@ describe('chapter 6: loss and accuracy', () => {
       'the smallest p, in hundredths, with a loss below 0.1',
       'accuracy 1, loss above 1, rows adding up to 1',
     ],
-    solutions: [
-      ['const answer = 0; // your answer here', 'const answer = -Math.log(0.25);'],
-      ['const p = 0.5; // your probability here', 'const p = 0.91;'],
-      [
-        '  [1, 0, 0],\n  [0, 1, 0],\n  [0, 0, 1],\n',
-        '  [0.35, 0.33, 0.32],\n  [0.33, 0.35, 0.32],\n  [0.32, 0.33, 0.35],\n',
-      ],
-    ],
     // The worst loss, rounded from the −log(1e-7) a cell prints, below.
     checkedElsewhere: ['16.118'],
   });

@@ -18,11 +18,6 @@ describe('chapter 7, derivatives and gradients', () => {
   chapterChecks(() => chapter, {
     file: FILE,
     exercises: ['the slope of x³ at x = 2', 'the gradient of x²y at (3, 2)', 'the derivative of (3x + 1)⁴ at x = 0'],
-    solutions: [
-      ['const slopeOfCubeAtTwo = 0; // your answer here', 'const slopeOfCubeAtTwo = 12;'],
-      ['const partialsAtThreeTwo = [0, 0]; // your answer here: [∂f/∂x, ∂f/∂y]', 'const partialsAtThreeTwo = [12, 9];'],
-      ['const chainAtZero = 0; // your answer here', 'const chainAtZero = 12;'],
-    ],
   });
 
   it('finds the same slope of 2 between any two points of the line 2x', () => {

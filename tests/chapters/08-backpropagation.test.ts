@@ -32,15 +32,6 @@ describe('chapter 8, backpropagation', () => {
   const checks = chapterChecks(() => chapter, {
     file: FILE,
     exercises: ['dweights', 'dinputs', 'ŷ − y for one sample', "gradientCheck accepts your sigmoid's backward"],
-    solutions: [
-      ['const exerciseDweights = [0, 0, 0]; // your answer here', 'const exerciseDweights = [4, 2, -2];'],
-      ['const exerciseDinputs = [0, 0, 0]; // your answer here', 'const exerciseDinputs = [2, 1, -4];'],
-      ['const exerciseGradient = [0, 0, 0]; // your answer here', 'const exerciseGradient = [0.2, 0.5, -0.7];'],
-      [
-        'this.dinputs = dvalues.clone(); // your code here: multiply by the sigmoid\'s derivative',
-        'this.dinputs = multiply(dvalues, map(this.output!, (value) => value * (1 - value)));',
-      ],
-    ],
     // The float32 versions of the batch example, checked below.
     checkedElsewhere: ['-0.07000001', '-0.7600001'],
   });

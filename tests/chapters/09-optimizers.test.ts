@@ -36,11 +36,6 @@ describe('chapter 9, optimizers', () => {
   chapterChecks(() => chapter, {
     file: FILE,
     exercises: ['the learning rate at step 10', 'the weight after three steps', 'SGD with momentum gets the loss below 0.8 in 300 steps'],
-    solutions: [
-      ['const rateAtStep10 = 0; // your answer here', 'const rateAtStep10 = 0.25;'],
-      ['const weightAfterThreeSteps = 0; // your answer here', 'const weightAfterThreeSteps = -0.85;'],
-      ['const myMomentum = 0; // your answer here', 'const myMomentum = 0.9;'],
-    ],
   });
 
   it('builds the network of 387 parameters on 300 spiral points', () => {

@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../lib/matrix.ts';
 import { Random, seed } from '../../lib/random.ts';
-import { Dense, isTrainable, layerSizes } from '../../lib/layers.ts';
+import { Dense, describeLayer, isTrainable, layerSizes, layerTable } from '../../lib/layers.ts';
 import { ReLU } from '../../lib/activations.ts';
-import { ShapeError } from '../../lib/errors.ts';
+import { ShapeError, SizeError } from '../../lib/errors.ts';
 import { expectMatrixClose } from '../support/expect.ts';
 
 // The book's three neurons (chapter 2), each row one neuron's weights over four inputs.
@@ -375,5 +375,30 @@ describe('layerSizes and isTrainable', () => {
   it('calls a layer trainable when it has weights and biases', () => {
     expect(isTrainable(new Dense(2, 2))).toBe(true);
     expect(isTrainable(new ReLU())).toBe(false);
+  });
+});
+
+describe('describeLayer and layerTable', () => {
+  it('names a layer by its index and kind', () => {
+    expect(describeLayer(new ReLU(), 3)).toBe('layer 3 (ReLU)');
+  });
+
+  it('tables each layer with the width it outputs and its parameters, and the total', () => {
+    expect(layerTable([new Dense(2, 4), new ReLU(), new Dense(4, 3)])).toBe(
+      ['layer            outputs   parameters', '0 Dense          4         12', '1 ReLU           4         0', '2 Dense          3         15', 'total parameters: 27'].join('\n'),
+    );
+  });
+});
+
+describe('Dense sizes too big to allocate', () => {
+  it('refuses them before drawing a weight, naming the layer and the bytes', () => {
+    let drawn = 0;
+    const initializer = (): Matrix => {
+      drawn += 1;
+      return Matrix.zeros(1, 1);
+    };
+    expect(() => new Dense(1e6, 1e6, { initializer })).toThrow(SizeError);
+    expect(() => new Dense(1e6, 1e6)).toThrow('Dense: a 1000000→1000000 layer needs 4 TB of float32 weights, more than this library allocates for one matrix (limit 1 GB); use fewer inputs or outputs');
+    expect(drawn).toBe(0);
   });
 });

@@ -92,6 +92,29 @@ describe('CategoricalCrossEntropy', () => {
     expect(loss.dinputs).toBe(dinputs);
   });
 
+  // Soft labels (label smoothing, a teacher's probabilities) once got −log(Σ y·p), which is not
+  // cross-entropy and not what backward differentiates; one-hot rows give the same either way.
+  it('gives −Σ y·log p for soft labels, the loss whose gradient backward returns', () => {
+    const p = Matrix.fromRows([[0.7, 0.2, 0.1]], { dtype: 'float64' });
+    const soft = Matrix.fromRows([[0.8, 0.1, 0.1]], { dtype: 'float64' });
+    const loss = new CategoricalCrossEntropy();
+    expect(loss.calculate(p, soft)).toBeCloseTo(-(0.8 * Math.log(0.7) + 0.1 * Math.log(0.2) + 0.1 * Math.log(0.1)), 12);
+    // Central differences of forward agree with backward's −y / p.
+    const gradient = loss.backward(p, soft);
+    for (let c = 0; c < 3; c++) {
+      const at = (shift: number): number => loss.calculate(Matrix.fromRows([[0.7, 0.2, 0.1].map((v, i) => (i === c ? v + shift : v))], { dtype: 'float64' }), soft);
+      expect(gradient.data[c]).toBeCloseTo((at(1e-6) - at(-1e-6)) / 2e-6, 5);
+    }
+  });
+
+  it('takes soft labels that add up to 1 within 0.01, and refuses rows that do not, naming them', () => {
+    const loss = new CategoricalCrossEntropy();
+    const p = Matrix.fromRows([[0.5, 0.3, 0.2], [0.2, 0.3, 0.5]]);
+    expect(Number.isFinite(loss.calculate(p, Matrix.fromRows([[0.33, 0.33, 0.33], [0.05, 0.05, 0.9]])))).toBe(true);
+    expect(() => loss.forward(p, Matrix.fromRows([[1, 0, 0], [0.5, 0.2, 0.2]]))).toThrow('CategoricalCrossEntropy: one-hot row 1 adds up to 0.9 ([0.5, 0.2, 0.2]), not 1');
+    expect(() => loss.backward(p, Matrix.fromRows([[0, 0, 0], [0, 0, 1]]))).toThrow('CategoricalCrossEntropy.backward: one-hot row 0 is all zeros, so it names no class');
+  });
+
   it('names the op, the position and the range for a label outside the classes', () => {
     const act = () => new CategoricalCrossEntropy().forward(softmaxOutputs(), [0, 3, 1]);
     expect(act).toThrow(ShapeError);

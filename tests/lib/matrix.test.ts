@@ -1,10 +1,11 @@
 // Checks the Matrix class: building matrices (fromRows, vectors, zeros, full, the constructor),
 // reading and writing elements in row-major storage, copies versus shared storage, dtypes,
-// and the ShapeError each bad input raises, with the exact text a reader will see.
+// the allocation limit and its SizeError, and the ShapeError each bad input raises, with the exact
+// text a reader will see.
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ScratchnetError, ShapeError } from '../../lib/errors.ts';
-import { Matrix } from '../../lib/matrix.ts';
+import { ScratchnetError, ShapeError, SizeError } from '../../lib/errors.ts';
+import { MAX_MATRIX_BYTES, Matrix, exceedsAllocationLimit, formatBytes, sizeError } from '../../lib/matrix.ts';
 
 /** Runs `f`, expects it to throw a ShapeError, and returns that error for closer checks. */
 function shapeErrorFrom(f: () => unknown): ShapeError {
@@ -318,5 +319,33 @@ describe('printing a matrix', () => {
 
   it('shows shape, dtype and table in console.log', () => {
     expect(inspect(Matrix.fromRows([[1, 2]], { dtype: 'float64' }))).toBe('Matrix 1×2 float64\n[[1  2]]');
+  });
+});
+
+describe('the allocation limit', () => {
+  it('is 1 GB for one matrix: 250 million float32 values or 125 million float64 values', () => {
+    expect(MAX_MATRIX_BYTES).toBe(1e9);
+    expect(exceedsAllocationLimit(250e6)).toBe(false);
+    expect(exceedsAllocationLimit(250e6 + 1)).toBe(true);
+    expect(exceedsAllocationLimit(125e6, 'float64')).toBe(false);
+    expect(exceedsAllocationLimit(125e6 + 1, 'float64')).toBe(true);
+    expect(exceedsAllocationLimit(Number.POSITIVE_INFINITY)).toBe(true);
+  });
+
+  it('prints byte counts in the units a reader expects', () => {
+    expect([12, 1500, 188e6, 1e9, 4e12, 8e16].map(formatBytes)).toEqual(['12 bytes', '1.5 kB', '188 MB', '1 GB', '4 TB', '80 PB']);
+  });
+
+  it('makes a SizeError naming the subject, the size, the element type, the limit and the fix', () => {
+    const error = sizeError('op', 1e12, 'float32', 'a big thing', 'values', 'make it smaller');
+    expect(error).toBeInstanceOf(SizeError);
+    expect(error).toBeInstanceOf(ScratchnetError);
+    expect(error.message).toBe('op: a big thing needs 4 TB of float32 values, more than this library allocates for one matrix (limit 1 GB); make it smaller');
+  });
+
+  it('refuses a matrix over the limit in the constructor, but wraps existing storage of any size', () => {
+    expect(() => new Matrix(1e5, 1e5)).toThrow('Matrix: a 100000×100000 matrix needs 40 GB of float32 values, more than this library allocates for one matrix (limit 1 GB); use smaller sizes, or split the work into batches');
+    // Wrapping a typed array allocates nothing, so only a copy into another dtype is checked.
+    expect(new Matrix(2, 3, new Float32Array(6)).size).toBe(6);
   });
 });

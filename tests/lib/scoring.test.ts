@@ -38,6 +38,12 @@ describe('checkFinite and checkInputs', () => {
     expect(() => checkInputs('op', layers, Matrix.fromRows([[1, Infinity, 3]]))).toThrow('op: x holds Infinity at row 0, column 1; inputs must be finite numbers');
     expect(() => checkInputs('op', layers, Matrix.zeros(2, 3))).not.toThrow();
   });
+
+  it('skips only the scan for NaN and ±Infinity when told finite: false', () => {
+    const layers = [new Dense(3, 2)];
+    expect(() => checkInputs('op', layers, Matrix.fromRows([[1, Number.NaN, 3]]), { finite: false })).not.toThrow();
+    expect(() => checkInputs('op', layers, Matrix.zeros(2, 4), { finite: false })).toThrow('op: x has 4 values per sample');
+  });
 });
 
 describe('scorerFor', () => {
@@ -78,6 +84,11 @@ describe('prepareTargets', () => {
     expect(() => prepareTargets('op', 'categorical', y, 4, 3)).toThrow(/^op: one-hot targets \(3×3\) do not match predictions \(4×3\)/);
     y.set(1, 1, Number.NaN);
     expect(() => prepareTargets('op', 'categorical', y, 3, 3)).toThrow('op: y holds NaN at row 1, column 1; targets must be finite numbers');
+  });
+
+  it('checks one-hot rows to be class probabilities: soft labels pass, a row of zeros does not', () => {
+    expect(() => prepareTargets('op', 'categorical', Matrix.fromRows([[0.9, 0.05, 0.05], [0, 1, 0]]), 2, 3)).not.toThrow();
+    expect(() => prepareTargets('op', 'categorical', Matrix.fromRows([[0, 1, 0], [0, 0, 0]]), 2, 3)).toThrow('op: one-hot row 1 is all zeros, so it names no class');
   });
 
   it('refuses binary targets outside [0, 1]', () => {

@@ -12,7 +12,8 @@ import { Random } from '../../lib/random.ts';
 import { Sequential } from '../../lib/model.ts';
 import { CategoricalCrossEntropy, MeanSquaredError } from '../../lib/losses.ts';
 import { FormatError } from '../../lib/errors.ts';
-import { decodeModel, deserializeModel, encodeModel, loadWeights, serializeModel, type ModelJSON } from '../../lib/serialize.ts';
+import { decodeModel, deserializeModel, encodeModel, loadWeights, serializeModel } from '../../lib/serialize.ts';
+import type { ModelJSON } from '../../lib/schema.ts';
 import { loadModel, loadWeightsFile, saveModel } from '../../lib/node.ts';
 
 function classifier(seed = 3): Sequential {
@@ -124,7 +125,7 @@ describe('encodeModel and decodeModel', () => {
   it('rejects a truncated file, saying how many bytes it needs and has', () => {
     const bytes = encodeModel(classifier());
     expect(() => decodeModel(bytes.subarray(0, bytes.length - 10))).toThrow(
-      `decodeModel: the file is truncated: layers[3].biases needs 12 bytes but only 2 remain (a complete file is ${bytes.length} bytes, this one is ${bytes.length - 10})`,
+      `decodeModel: the file is truncated: its header describes 51 weights and biases, so a complete file is ${bytes.length} bytes, and this one is ${bytes.length - 10}`,
     );
     expect(() => decodeModel(bytes.subarray(0, 20))).toThrow(/decodeModel: the file is truncated: its header needs \d+ bytes but only 8 follow/);
     expect(() => decodeModel(bytes.subarray(0, 5))).toThrow('decodeModel: the file is 5 bytes, too short to be a scratchnet model');

@@ -1,10 +1,11 @@
 // Checks how targets are read: one-hot rows are told from labels, class labels are checked (count,
 // whole numbers, range), one-hot rows and label columns turn into labels, labels turn into one-hot rows, and
-// regression targets become a matrix shaped like the predictions; each error names its culprit.
+// regression targets become a matrix shaped like the predictions, and one-hot rows are checked to be
+// class probabilities (one 1, or soft labels adding up to 1); each error names its culprit.
 import { describe, expect, it } from 'vitest';
 import { shapeErrorMessage } from '../support/expect.ts';
 import { Matrix } from '../../lib/matrix.ts';
-import { checkLabels, checkOneHotShape, isOneHot, oneHot, toLabels, toTargetMatrix } from '../../lib/targets.ts';
+import { ROW_SUM_TOLERANCE, checkClassRows, checkLabels, checkOneHotShape, isOneHot, oneHot, toLabels, toTargetMatrix } from '../../lib/targets.ts';
 
 describe('isOneHot', () => {
   it('calls a Matrix with one column per class one-hot', () => {
@@ -197,5 +198,40 @@ describe('toTargetMatrix', () => {
       'mse: targets (3×1) do not match predictions (3×2)',
     );
     expect(shapeErrorMessage(() => toTargetMatrix('mae', [1, 2], predictions))).toBe('mae: targets (2×1) do not match predictions (3×1)');
+  });
+});
+
+describe('checkClassRows', () => {
+  it('takes one-hot rows, soft labels and rounded thirds', () => {
+    expect(() => checkClassRows('op', oneHot([2, 0, 1], 3))).not.toThrow();
+    expect(() => checkClassRows('op', Matrix.fromRows([[0.9, 0.05, 0.05], [0.33, 0.33, 0.33], [0.1, 0.3, 0.6]]))).not.toThrow();
+    expect(() => checkClassRows('op', Matrix.fromRows([[1 - ROW_SUM_TOLERANCE, 0, 0]]))).not.toThrow();
+  });
+
+  it('names the row (and column) of the first value or sum that is not a probability, saying what to give instead', () => {
+    expect(() => checkClassRows('op', Matrix.fromRows([[1, 0], [0, 0]]))).toThrow("op: one-hot row 1 is all zeros, so it names no class; give the sample's class a 1 (oneHot(labels, 2) builds such rows)");
+    expect(() => checkClassRows('op', Matrix.fromRows([[1, 0], [2, -1]]))).toThrow('op: one-hot row 1 holds -1 at column 1; targets are class probabilities, which cannot be negative');
+    expect(() => checkClassRows('op', Matrix.fromRows([[1, 0], [1, 1]]))).toThrow(
+      "op: one-hot row 1 adds up to 2 ([1, 1]), not 1; give each sample's class a 1, or soft labels that add up to 1 (for several labels per sample, use a Sigmoid output with BinaryCrossEntropy)",
+    );
+    expect(() => checkClassRows('op', Matrix.fromRows([[Number.NaN, 1]]))).toThrow('op: y holds NaN at row 0, column 0; targets must be finite numbers');
+    expect(() => checkClassRows('op', Matrix.fromRows([[0.5, 0.48]]))).toThrow(/adds up to 0\.98/);
+  });
+
+  it('leaves a long row out of the message, giving only its sum', () => {
+    const y = Matrix.zeros(1, 12);
+    y.data.fill(0.5);
+    expect(() => checkClassRows('op', y)).toThrow(/^op: one-hot row 0 adds up to 6, not 1;/);
+  });
+});
+
+describe('toTargetMatrix and checkLabels on targets that are not arrays', () => {
+  it('says what targets must be, rather than failing inside the engine', () => {
+    expect(() => toTargetMatrix('op', undefined as never, { rows: 2, cols: 1 })).toThrow('op: targets must be a Matrix with one row per sample, or an array of numbers for a single output, not undefined');
+    expect(() => toTargetMatrix('op', 3 as never, { rows: 2, cols: 1 })).toThrow(/not 3$/);
+  });
+
+  it('points one-hot rows passed as nested arrays to Matrix.fromRows', () => {
+    expect(() => checkLabels('op', [[1, 0], [0, 1]] as never, 2, 2)).toThrow('op: label [1,0] at position 0 is not a whole number; labels are class indices like 0, 1, 2; to pass one-hot rows, make them a Matrix: Matrix.fromRows(rows)');
   });
 });

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dense, Matrix, Sequential, Softmax } from '../../lib/index.ts';
-import { heatmapFigure, imagesFigure, linePlot, scatterPlot, type Classifier } from '../../site/notebook/figures.ts';
+import { BOUNDARY_RESOLUTION, confusionFigure, heatmapFigure, imagesFigure, linePlot, scatterPlot, type Classifier } from '../../site/notebook/figures.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -70,6 +70,16 @@ describe('linePlot', () => {
     expect(figure).toEqual({ type: 'line', xLabel: 'x', series: [{ name: 'a', x: [0.5, 1.5], y: [1, 4] }, { name: 'b', x: [0.5, 1.5], y: [2, 3] }] });
   });
 
+  it('asks for log axes with xScale and yScale, and leaves linear axes unsaid', () => {
+    const figure = linePlot({ error: [0.1, 0.001] }, { x: [0.1, 0.01], xScale: 'log', yScale: 'log' });
+    expect(figure).toMatchObject({ xScale: 'log', yScale: 'log' });
+    expect(linePlot({ y: [1, 2] }, { xScale: 'linear' })).not.toHaveProperty('xScale');
+  });
+
+  it('rejects an axis scale that is neither linear nor log', () => {
+    expect(() => linePlot({ y: [1, 2] }, { yScale: 'logarithmic' as 'log' })).toThrow(`linePlot: yScale must be 'linear' or 'log', not "logarithmic"`);
+  });
+
   it('rejects a series whose length differs from the x values, naming it', () => {
     expect(() => linePlot({ good: [1, 2, 3], bad: [1, 2] }, { x: [1, 2, 3] })).toThrow('linePlot: series "bad" has 2 values but x has 3');
   });
@@ -114,9 +124,11 @@ describe('scatterPlot', () => {
     expect(boundary!.classes).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
-  it('uses an 80 × 80 grid by default, and a real model works', () => {
+  it('uses a 200 × 200 grid by default, fine enough for smooth borders, and a real model works', () => {
     const { boundary } = scatterPlot(points, [0, 1, 2], { model: new Sequential([new Dense(2, 3), new Softmax()]) });
-    expect(boundary!.classes).toHaveLength(80 * 80);
+    expect(BOUNDARY_RESOLUTION).toBe(200);
+    expect([boundary!.width, boundary!.height]).toEqual([200, 200]);
+    expect(boundary!.classes).toHaveLength(200 * 200);
     expect(boundary!.classes.every((c) => c >= 0 && c < 3)).toBe(true);
   });
 
@@ -137,6 +149,34 @@ describe('heatmapFigure', () => {
   it('makes a heatmap figure with the matrix’s shape and values', () => {
     const figure = heatmapFigure(Matrix.fromRows([[1, -2, 3], [0.5, 0, -1]]), { title: 'Weights' });
     expect(figure).toEqual({ type: 'heatmap', title: 'Weights', rows: 2, cols: 3, values: [1, -2, 3, 0.5, 0, -1] });
+  });
+
+  it('takes rows of numbers as well as a Matrix, and names for the rows and columns', () => {
+    const figure = heatmapFigure([[3, 1], [0, 4]], { labels: ['cat', 'dog'], rowTitle: 'true', colTitle: 'predicted', counts: true });
+    expect(figure).toEqual({ type: 'heatmap', title: undefined, rows: 2, cols: 2, values: [3, 1, 0, 4], rowLabels: ['cat', 'dog'], colLabels: ['cat', 'dog'], rowTitle: 'true', colTitle: 'predicted', counts: true });
+  });
+
+  it('rejects names that do not match the shape, and negative counts', () => {
+    expect(() => heatmapFigure([[1, 2]], { rowLabels: ['a', 'b'] })).toThrow('heatmap: 2 row labels for 1 rows');
+    expect(() => heatmapFigure([[1, 2]], { colLabels: ['a'] })).toThrow('heatmap: 1 column labels for 2 columns');
+    expect(() => heatmapFigure([[1, -2]], { counts: true })).toThrow('heatmap: counts cannot be negative');
+  });
+});
+
+describe('confusionFigure', () => {
+  it('makes a heatmap of counts with the classes on both axes, true by row and predicted by column', () => {
+    expect(confusionFigure([[5, 1], [2, 7]], ['0', '1'], { title: 'Test set' })).toEqual({
+      type: 'heatmap',
+      title: 'Test set',
+      rows: 2,
+      cols: 2,
+      values: [5, 1, 2, 7],
+      rowLabels: ['0', '1'],
+      colLabels: ['0', '1'],
+      rowTitle: 'true',
+      colTitle: 'predicted',
+      counts: true,
+    });
   });
 });
 

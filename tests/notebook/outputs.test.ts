@@ -1,9 +1,10 @@
 // Checks what a cell's outputs hold as plain data: formatValue prints values as a reader
 // expects, matrixOutput lays out a matrix as rows of text with long sides elided, and
-// outputText gives every kind of output as text for tests and screen readers.
+// outputText gives every kind of output as text for tests, and figureSummary describes each
+// figure in words for screen readers.
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../lib/matrix.ts';
-import { formatValue, matrixOutput, outputFor, outputText, type Output } from '../../site/notebook/outputs.ts';
+import { figureSummary, formatValue, matrixOutput, outputFor, outputText, type Output } from '../../site/notebook/outputs.ts';
 
 /** The matrix output's rows (it must be a matrix output). */
 function matrixRows(output: Output): string[][] {
@@ -168,5 +169,49 @@ describe('outputText', () => {
   it('gives an error as name: message, with its line when known', () => {
     expect(outputText({ kind: 'error', name: 'TypeError', message: 'x is not a function', line: 3 })).toBe('TypeError: x is not a function (line 3)');
     expect(outputText({ kind: 'error', name: 'Error', message: 'a value was thrown: 42' })).toBe('Error: a value was thrown: 42');
+  });
+});
+
+describe('figureSummary', () => {
+  it('gives a line plot’s axes and, for each series, its first and last points and its range', () => {
+    const summary = figureSummary({
+      type: 'line',
+      xLabel: 'epoch',
+      yLabel: 'accuracy',
+      series: [
+        { name: 'Dense → Dense', x: [1, 2, 3, 4], y: [0.31, 0.45, 0.44, 0.44] },
+        { name: 'Dense → ReLU → Dense', x: [1, 2, 3, 4], y: [0.33, 0.5, 0.8, 0.897] },
+      ],
+    });
+    expect(summary).toBe(
+      'Line plot of 2 series: epoch from 1 to 4 across, accuracy from 0.31 to 0.897 up. ' +
+        'Dense → Dense: from 0.31 at 1 to 0.44 at 4, lowest 0.31, highest 0.45. ' +
+        'Dense → ReLU → Dense: from 0.33 at 1 to 0.897 at 4, lowest 0.33, highest 0.897.',
+    );
+  });
+
+  it('says when an axis is logarithmic and leaves out the values it cannot draw', () => {
+    const summary = figureSummary({ type: 'line', xScale: 'log', xLabel: 'learning rate', series: [{ name: 'loss', x: [0, 0.001, 0.1], y: [5, 2, NaN] }] });
+    expect(summary).toBe('Line plot of 1 series: learning rate (log scale) from 0.001 to 0.1 across, y from 2 to 5 up. loss: from 2 at 0.001 to 2 at 0.001, lowest 2, highest 2.');
+  });
+
+  it('counts a scatter plot’s points per class and gives the share of the area each region covers', () => {
+    const summary = figureSummary({ type: 'scatter', x: [0, 1, 2], y: [0, 1, 0], labels: [1, 0, 1], xRange: [-1, 3], yRange: [-0.5, 1.5], boundary: { width: 2, height: 1, classes: [1, 1] } });
+    expect(summary).toBe('Scatter plot of 3 points in 2 classes (1 of class 0, 2 of class 1), x from −1 to 3, y from −0.5 to 1.5. The background shows the class the model predicts at each place: class 1 100% of the area.');
+  });
+
+  it('gives a confusion matrix’s total, its diagonal and its largest mistakes, by class name', () => {
+    const summary = figureSummary({ type: 'heatmap', rows: 2, cols: 2, values: [90, 10, 0, 100], rowLabels: ['cat', 'dog'], colLabels: ['cat', 'dog'], rowTitle: 'true', colTitle: 'predicted', counts: true });
+    expect(summary).toBe('Heatmap of a 2 × 2 matrix of counts, true by row and predicted by column, 200 in all, each cell shaded by its count. The diagonal holds 190 (95%). Largest cells off the diagonal: 10 at true cat, predicted dog.');
+  });
+
+  it('gives a heatmap’s size, its range and its three largest values by size', () => {
+    expect(figureSummary({ type: 'heatmap', rows: 2, cols: 3, values: [0.1, -0.9, 0.3, 0.2, 0.5, 0] })).toBe(
+      'Heatmap of a 2 × 3 matrix, values from −0.9 to 0.5, blue below zero and red above. Largest in size: −0.9 at row 0, column 1; 0.5 at row 1, column 1; 0.3 at row 0, column 2.',
+    );
+  });
+
+  it('gives the number and size of images, with their captions', () => {
+    expect(figureSummary({ type: 'images', width: 28, height: 28, images: [[0], [1]], captions: ['seven', 'two'] })).toBe('2 images of 28 × 28 pixels: seven; two.');
   });
 });

@@ -1,6 +1,6 @@
 // Checks the tiny PNG encoder behind figures: the signature, the IHDR fields, chunk CRCs
-// (computed here with node:zlib), stored deflate blocks that zlib inflates back to the filter
-// bytes and pixels, palettes with transparency, and the data: URL.
+// (computed here with node:zlib), its deflate (fixed-Huffman blocks, or stored ones) that zlib
+// inflates back to the filter bytes and pixels, palettes with transparency, and the data: URL.
 import { crc32, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodePNG, pngDataURL } from '../../site/notebook/png.ts';
@@ -38,7 +38,7 @@ function storedBlocks(zlib: Uint8Array): Array<[boolean, number]> {
 
 describe('encodePNG', () => {
   const pixels = pattern(4 * 3);
-  const png = encodePNG(4, 3, pixels);
+  const png = encodePNG(4, 3, pixels, undefined, { compress: false });
 
   it('starts with the PNG signature', () => {
     expect(Array.from(png.subarray(0, 8))).toEqual(SIGNATURE);
@@ -78,7 +78,7 @@ describe('encodePNG', () => {
     expect(Array.from(raw)).toEqual(expected);
   });
 
-  it('uses a zlib header that zlib accepts and stored deflate blocks', () => {
+  it('uses a zlib header that zlib accepts and, uncompressed, stored deflate blocks', () => {
     const zlib = idat(png);
     expect(zlib[0]).toBe(0x78);
     expect(((zlib[0] << 8) | zlib[1]) % 31).toBe(0);
@@ -104,7 +104,7 @@ describe('encodePNG', () => {
 
   it('splits a 300 × 300 image (90,300 bytes with filter bytes) over two stored blocks that inflate correctly', () => {
     const big = pattern(300 * 300);
-    const image = encodePNG(300, 300, big);
+    const image = encodePNG(300, 300, big, undefined, { compress: false });
     expect(storedBlocks(idat(image))).toEqual([[false, 65535], [true, 300 * 301 - 65535]]);
     const decoded = decodePNG(image);
     expect([decoded.width, decoded.height]).toEqual([300, 300]);
@@ -115,7 +115,7 @@ describe('encodePNG', () => {
   it('fills stored blocks exactly when the data is a multiple of 65,535 bytes', () => {
     // 257 rows of 254 pixels plus a filter byte: 257 · 255 = 65,535 bytes, one full block.
     const exact = pattern(254 * 257);
-    const image = encodePNG(254, 257, exact);
+    const image = encodePNG(254, 257, exact, undefined, { compress: false });
     expect(storedBlocks(idat(image))).toEqual([[true, 65535]]);
     expect(decodePNG(image).pixels).toEqual(Array.from(exact));
   });
@@ -123,13 +123,58 @@ describe('encodePNG', () => {
   it('splits 65,536 bytes into a full block and a 1-byte block', () => {
     // 256 rows of 255 pixels plus a filter byte: 256 · 256 = 65,536 bytes, one more than a block holds.
     const over = pattern(255 * 256);
-    const image = encodePNG(255, 256, over);
+    const image = encodePNG(255, 256, over, undefined, { compress: false });
     expect(storedBlocks(idat(image))).toEqual([[false, 65535], [true, 1]]);
     expect(decodePNG(image).pixels).toEqual(Array.from(over));
   });
 
   it('encodes a 1 × 1 image', () => {
     expect(decodePNG(encodePNG(1, 1, Uint8Array.from([200]))).pixels).toEqual([200]);
+    expect(decodePNG(encodePNG(1, 1, Uint8Array.from([200]), undefined, { compress: false })).pixels).toEqual([200]);
+  });
+});
+
+describe('encodePNG compression', () => {
+  /** Decision regions: two classes split by a slanted line, as scatterPlot's grid gives them. */
+  const regions = (side: number): Uint8Array => Uint8Array.from({ length: side * side }, (_, i) => (i % side < side / 2 + Math.floor(i / side) / 3 ? 0 : 1));
+  const pixels = (): Uint8Array => pattern(4 * 3);
+
+  it('compresses by default into one final fixed-Huffman block with a valid Adler-32, which zlib inflates', () => {
+    const zlib = idat(encodePNG(4, 3, pixels()));
+    expect(zlib[0]).toBe(0x78);
+    expect(((zlib[0] << 8) | zlib[1]) % 31).toBe(0);
+    expect(zlib[2] & 0b111, 'BFINAL 1, BTYPE 01').toBe(0b011);
+    // inflateSync checks the Adler-32 at the end and throws if it is wrong.
+    expect(Array.from(inflateSync(zlib))).toEqual([0, ...pixels().subarray(0, 4), 0, ...pixels().subarray(4, 8), 0, ...pixels().subarray(8, 12)]);
+  });
+
+  it('round-trips images with long runs, repeated rows, noise and every byte value', () => {
+    let state = 12345;
+    const noise = Uint8Array.from({ length: 97 * 61 }, () => ((state = (state * 1103515245 + 12345) >>> 0) >>> 24));
+    const cases: Array<[number, number, Uint8Array]> = [
+      [200, 200, regions(200)],
+      [97, 61, noise],
+      [256, 3, Uint8Array.from({ length: 768 }, (_, i) => i % 256)],
+      [300, 300, pattern(300 * 300)],
+      [1000, 1, new Uint8Array(1000)], // one run far longer than the longest match (258)
+    ];
+    for (const [width, height, image] of cases) {
+      const decoded = decodePNG(encodePNG(width, height, image));
+      expect(Buffer.from(Uint8Array.from(decoded.pixels)).equals(Buffer.from(image)), `${width}×${height}`).toBe(true);
+    }
+  });
+
+  it('keeps a 200 × 200 decision-region image under 2 KB, where stored blocks take over 40 KB', () => {
+    const compressed = encodePNG(200, 200, regions(200), [[0, 114, 178, 64], [213, 94, 0, 64]]);
+    const stored = encodePNG(200, 200, regions(200), [[0, 114, 178, 64], [213, 94, 0, 64]], { compress: false });
+    expect(stored.length).toBeGreaterThan(40_000);
+    expect(compressed.length).toBeLessThan(2_000);
+  });
+
+  it('never grows noise by more than an eighth (literals take 8 or 9 bits)', () => {
+    let state = 7;
+    const noise = Uint8Array.from({ length: 64 * 64 }, () => ((state = (state * 1103515245 + 12345) >>> 0) >>> 24));
+    expect(encodePNG(64, 64, noise).length).toBeLessThan(64 * 65 * 1.125 + 200);
   });
 });
 
