@@ -20,6 +20,29 @@ export default defineConfig({
   server: { host: 'localhost' },
   // datasets() copies MNIST (and Fashion-MNIST when installed) into the build for the last chapter.
   integrations: [mdx(), datasets()],
+  // The site's promise, enforced: every page gets a Content-Security-Policy <meta> (works on any
+  // static host) that allows nothing but the site itself. Astro adds the hashes of the scripts it
+  // inlines; Base.astro adds its own inline script's hash, and 'unsafe-eval' on chapter pages only.
+  // The cell and lab Workers start from blob: URLs, so they inherit this policy (blob-worker.ts).
+  security: {
+    csp: {
+      directives: [
+        "default-src 'self'",
+        "connect-src 'self'", // fetch: the datasets and the shipped models, nothing elsewhere
+        "img-src 'self' data:", // figures and the lab's images are PNG data: URLs
+        "font-src 'self' data:", // Vite inlines the smallest font files as data: URLs
+        "worker-src 'self' blob:", // the blob: URL each Worker starts from
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+      ],
+      scriptDirective: { resources: ["'self'"] },
+      // KaTeX and Shiki colour with style attributes, and Astro inlines small stylesheets:
+      // style-src needs 'unsafe-inline' (styles cannot run code, and connect-src and img-src
+      // still hold them to this site). Astro's build warns that Shiki needs this; it has it.
+      styleDirective: { resources: ["'self'", "'unsafe-inline'"] },
+    },
+  },
   markdown: {
     // Astro 7's default processor (satteri) runs no remark/rehype plugins, so pick unified;
     // @astrojs/mdx reuses markdown.processor, so .mdx chapters get the same math pipeline.

@@ -15,6 +15,9 @@ export default defineConfig({
     reporters: ['default', './tests/support/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 240_000,
+    // Vitest would use one worker on a 2-core machine; the browser tests spend much of their time
+    // waiting on Chromium, so two workers overlap them with the library's tests.
+    maxWorkers: 2,
     projects: [
       {
         resolve: { alias },

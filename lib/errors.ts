@@ -26,19 +26,30 @@ export class ShapeError extends ScratchnetError {
  */
 export type DivergenceSign = 'non-finite-loss' | 'non-finite-parameters' | 'exploding-parameters' | 'rising-loss';
 
+/** What a TrainingError can say besides its message: the learning rate in use and the evidence, as a phrase. */
+export interface TrainingErrorDetails {
+  learningRate?: number;
+  /** What showed the divergence, e.g. `the loss became NaN` (the message holds it too, with the place and the advice). */
+  evidence?: string;
+}
+
 /** Training stopped because it diverged; `epoch` and `step` (1-based, 0 when unknown) say where, `sign` what showed it. */
 export class TrainingError extends ScratchnetError {
   readonly epoch: number;
   readonly step: number;
   readonly sign: DivergenceSign;
-  /** The figures of every epoch train() finished before it stopped (set by train()). */
+  readonly learningRate?: number;
+  readonly evidence?: string;
+  /** What train() recorded before it stopped: every finished epoch, and the loss of every step before the one that failed (set by train()). */
   history?: History;
-  constructor(message: string, epoch: number, step: number, sign: DivergenceSign = 'non-finite-loss') {
+  constructor(message: string, epoch: number, step: number, sign: DivergenceSign = 'non-finite-loss', details: TrainingErrorDetails = {}) {
     super('Sequential.train', message);
     this.name = 'TrainingError';
     this.epoch = epoch;
     this.step = step;
     this.sign = sign;
+    this.learningRate = details.learningRate;
+    this.evidence = details.evidence;
   }
 }
 

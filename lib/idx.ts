@@ -57,13 +57,32 @@ export function parseIDX(bytes: Uint8Array, name = 'IDX file'): IDXArray {
   const headerLength = 4 + 4 * rank;
   if (bytes.length < headerLength) throw new FormatError(op, `${name}: the file ends inside its header, which needs ${headerLength} bytes, but the file has ${bytes.length}`);
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
-  const size = dims.reduce((total, d) => total * d, 1);
-  const expected = headerLength + size;
-  if (bytes.length !== expected) {
-    const what = bytes.length < expected ? 'is truncated' : 'has bytes left over';
-    throw new FormatError(op, `${name}: the file ${what}: a ${dims.join('×')} array needs ${expected} bytes in all, but the file has ${bytes.length}`);
-  }
+  const problem = idxLengthProblem(dims, bytes.length);
+  if (problem) throw new FormatError(op, `${name}: ${problem}`);
   return { dims, data: bytes.subarray(headerLength) };
+}
+
+/** What `dims` claim, in words: `60000 images of 28×28 pixels`, `60000 labels`, or `5 items of 2×3 values`. */
+function claimOf(dims: readonly number[]): { count: number; text: string } {
+  const [count, ...item] = dims;
+  if (item.length === 0) return { count, text: `${count} labels` };
+  return { count, text: `${count} ${item.length === 2 ? 'images' : 'items'} of ${item.join('×')} ${item.length === 2 ? 'pixels' : 'values'}` };
+}
+
+/**
+ * Why an IDX file of `byteLength` bytes cannot hold what its header's `dims` claim (the claimed
+ * count and how many whole items the bytes hold), or undefined when it can. A reader can ask this
+ * of a file's size and first bytes alone, before reading or allocating anything.
+ */
+export function idxLengthProblem(dims: readonly number[], byteLength: number): string | undefined {
+  const headerLength = 4 + 4 * dims.length;
+  const itemBytes = dims.slice(1).reduce((total, d) => total * d, 1);
+  const expected = headerLength + dims[0] * itemBytes;
+  if (byteLength === expected) return undefined;
+  if (byteLength > expected) return `the file has bytes left over: a ${dims.join('×')} array needs ${expected} bytes in all, but the file has ${byteLength}`;
+  const holds = itemBytes === 0 ? 0 : Math.max(0, Math.floor((byteLength - headerLength) / itemBytes));
+  const claim = claimOf(dims);
+  return `the header claims ${claim.text}, ${expected} bytes with the header, but the file has ${byteLength} bytes, which hold only ${holds} of them; the file is truncated`;
 }
 
 /** Reads an IDX file, raw or gzipped. */
@@ -78,6 +97,12 @@ export function labelledImages(images: IDXArray, labels: IDXArray, names: { imag
   if (labels.dims.length !== 1) throw new FormatError(op, `${names.labels}: expected one label per image, found ${labels.dims.length} dimensions (${labels.dims.join('×')})`);
   const [count, height, width] = images.dims;
   if (labels.dims[0] !== count) throw new FormatError(op, `${names.labels} has ${labels.dims[0]} labels but ${names.images} has ${count} images`);
+  // Arrays made by hand (not by parseIDX) may claim more than they hold: checked before the images are allocated.
+  if (images.data.length < count * height * width) {
+    const holds = Math.floor(images.data.length / (height * width));
+    throw new FormatError(op, `${names.images}: its dimensions claim ${claimOf(images.dims).text}, but it holds ${images.data.length} values, only ${holds} of them`);
+  }
+  if (labels.data.length < count) throw new FormatError(op, `${names.labels}: its dimensions claim ${count} labels, but it holds ${labels.data.length}`);
   const y = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const label = labels.data[i];

@@ -24,3 +24,7 @@ export * from './serialize.ts';
 export * from './idx.ts';
 export * from './datasets.ts';
 export * from './backend.ts';
+export * from './curve.ts';
+export * from './inspection.ts';
+export * from './diagnosis.ts';
+export * from './sweep.ts';

@@ -1,6 +1,6 @@
 // Metrics: how often the predictions are right. Accuracy is taught in chapter 6 next to
 // the loss, because a model can be confidently wrong while its accuracy looks fine.
-// The confusion matrix shows which classes are mistaken for which (chapter 10).
+// The confusion matrix shows which classes are mistaken for which (the chapter "Training on real data").
 import { ShapeError } from './errors.ts';
 import { Matrix } from './matrix.ts';
 import { argmax } from './ops.ts';

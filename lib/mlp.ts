@@ -2,6 +2,7 @@
 // Dense and ReLU (and Dropout) for every hidden width, then Dense and Softmax, with categorical
 // cross-entropy. The CLI, the training lab and the benchmarks all build their networks here.
 import { ScratchnetError } from './errors.ts';
+import { exceedsAllocationLimit, sizeError } from './matrix.ts';
 import { ReLU, Softmax } from './activations.ts';
 import { Dropout } from './dropout.ts';
 import { Dense, type Initializer, type Layer } from './layers.ts';
@@ -30,6 +31,15 @@ export interface MLPOptions {
  */
 export function mlp(sizes: readonly number[], options: MLPOptions = {}): Sequential {
   if (sizes.length < 2) throw new ScratchnetError('mlp', `sizes needs at least the inputs and the classes, e.g. [784, 128, 10], not [${sizes.join(', ')}]`);
+  // Every size is checked before any layer is built, so a layer too big to allocate costs nothing before it.
+  sizes.forEach((size) => {
+    if (!Number.isInteger(size) || size < 1) throw new ScratchnetError('mlp', `every size must be a positive whole number, not ${String(size)} in [${sizes.join(', ')}]`);
+  });
+  for (let i = 1; i < sizes.length; i++) {
+    const [nInputs, nOutputs] = [sizes[i - 1], sizes[i]];
+    const subject = `the ${nInputs}→${nOutputs} layer (Dense layer ${i} of ${sizes.length - 1})`;
+    if (exceedsAllocationLimit(nInputs * nOutputs)) throw sizeError('mlp', nInputs * nOutputs, 'float32', subject, 'weights', 'use narrower layers (nothing was built)');
+  }
   const { dropout = 0, rng } = options;
   const layers: Layer[] = [];
   for (let i = 1; i < sizes.length - 1; i++) {

@@ -13,7 +13,7 @@ import type { Optimizer } from './optimizers.ts';
 import { regularizationLoss } from './regularization.ts';
 import { checkFinite, checkInputs, inferAccuracy, prepareTargets, type AccuracyKind, type PreparedTargets, type Scorer } from './scoring.ts';
 import type { Targets } from './targets.ts';
-import { checkParameters, checkTrainOptions, divergedError, lossHasRisen, recordEpoch, risingLossError } from './training.ts';
+import { checkParameters, checkTrainOptions, divergedError, emptyHistory, lossHasRisen, recordEpoch, risingLossError } from './training.ts';
 import type { BatchResult, EpochInfo, History, TrainBatchOptions, TrainOptions } from './training.ts';
 
 /** A model's loss, optimizer and accuracy kind. */
@@ -126,7 +126,7 @@ export class Sequential {
   /**
    * Trains on (x, y): every epoch shuffles the samples and runs trainBatch() on each mini-batch,
    * having checked every input and target first, before any weight changes. Returns the per-epoch
-   * history; a TrainingError for divergence carries the history of the epochs before it.
+   * history (and every step's loss); a TrainingError for divergence carries the history up to the step before it.
    */
   train(x: Matrix, y: Targets, options: TrainOptions = {}): History {
     const { optimizer } = this.requireTraining('Sequential.train');
@@ -136,7 +136,7 @@ export class Sequential {
     const rng = options.rng ?? defaultRandom;
     const steps = Math.ceil(x.rows / batchSize);
     const order = new Int32Array(x.rows).map((_, i) => i);
-    const history: History = { loss: [], accuracy: [], validationLoss: [], validationAccuracy: [] };
+    const history = emptyHistory();
     const watch = options.checkDivergence ?? true;
     let startLoss = 0; // the loss of the first batch, before any update
     try {
@@ -149,6 +149,7 @@ export class Sequential {
           const indices = order.subarray((step - 1) * batchSize, step * batchSize);
           const batch = this.trainBatch(gatherRows(x, indices), targets.gather(indices), { epoch, step, steps, scorer: targets, checkDivergence: watch });
           if (epoch === 1 && step === 1) startLoss = batch.loss;
+          history.batchLoss.push(batch.loss);
           lossTotal += batch.loss * indices.length;
           correctTotal += batch.correct;
           if (options.onBatch?.({ epoch, step, steps, ...batch }) === false) return history;

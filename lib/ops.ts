@@ -2,7 +2,7 @@
 // transpose (chapter 3), broadcasting a bias row, sums along an axis, and element-wise maps.
 // Every op checks shapes first and names itself and both shapes when they do not fit.
 import { ScratchnetError, ShapeError } from './errors.ts';
-import { Matrix, type DType } from './matrix.ts';
+import { Matrix, exceedsAllocationLimit, sizeError, type DType } from './matrix.ts';
 import { kernels } from './kernels/kernels.ts';
 
 /** Formats a shape for error messages, e.g. `(3×4)`. */
@@ -33,6 +33,10 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return total;
 }
 
+/** The SizeError for an op whose result, rows × cols, is too big to allocate: it names the op, the operands and the bytes. */
+const productTooLarge = (op: string, operands: string, rows: number, cols: number, dtype: DType): Error =>
+  sizeError(op, rows * cols, dtype, `${operands} gives a ${rows}×${cols} matrix, which`, 'values', 'multiply fewer rows at a time');
+
 /** Options for matmul: multiply by a transpose without building it. */
 export interface MatmulOptions {
   /** Use aᵀ in place of a. */
@@ -55,7 +59,9 @@ export function matmul(a: Matrix, b: Matrix, options: MatmulOptions = {}): Matri
     const right = shapeOf(b) + (transposeB ? 'ᵀ' : '');
     throw new ShapeError('matmul', `${left} · ${right}: inner dimensions ${k} and ${kB} differ`);
   }
-  const out = new Matrix(n, m, undefined, { dtype: widest(a, b) });
+  const dtype = widest(a, b);
+  if (exceedsAllocationLimit(n * m, dtype)) throw productTooLarge('matmul', `${shapeOf(a)}${transposeA ? 'ᵀ' : ''} · ${shapeOf(b)}${transposeB ? 'ᵀ' : ''}`, n, m, dtype);
+  const out = new Matrix(n, m, undefined, { dtype });
   // The kernels in use do the arithmetic (lib/kernels/). The readable loops add up in float64 and round
   // once; the fast path, for large float32 products, adds up in float32, so its last digits can differ.
   kernels().matmul(a.data, b.data, out.data, n, k, m, transposeA, transposeB);
@@ -107,6 +113,7 @@ function broadcast(op: string, symbol: string, a: Operand, b: Operand, f: (x: nu
   const left = index(a);
   const right = index(b);
   const dtype = (typeof a !== 'number' && a.dtype === 'float64') || (typeof b !== 'number' && b.dtype === 'float64') ? 'float64' : 'float32';
+  if (exceedsAllocationLimit(rows * cols, dtype)) throw productTooLarge(op, `${typeof a === 'number' ? a : shapeOf(a)} ${symbol} ${typeof b === 'number' ? b : shapeOf(b)}`, rows, cols, dtype);
   const out = new Matrix(rows, cols, undefined, { dtype });
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out.data[r * cols + c] = f(left(r, c), right(r, c));
   return out;
@@ -208,9 +215,8 @@ export function argmax(a: Matrix): Int32Array {
 /** Rows start (inclusive) to end (exclusive) as a new matrix. */
 export function sliceRows(a: Matrix, start: number, end: number): Matrix {
   checkMatrix('sliceRows', 'its argument', a);
-  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > a.rows || start > end) {
-    throw new ShapeError('sliceRows', `rows ${start} to ${end} are not a range inside ${shapeOf(a)}`);
-  }
+  const inside = Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= a.rows && start <= end;
+  if (!inside) throw new ShapeError('sliceRows', `rows ${start} to ${end} are not a range inside ${shapeOf(a)}`);
   return new Matrix(end - start, a.cols, a.data.slice(start * a.cols, end * a.cols));
 }
 
@@ -220,9 +226,7 @@ export function gatherRows(a: Matrix, indices: ArrayLike<number>): Matrix {
   const out = new Matrix(indices.length, a.cols, undefined, { dtype: a.dtype });
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
-    if (!Number.isInteger(r) || r < 0 || r >= a.rows) {
-      throw new ShapeError('gatherRows', `row index ${r} is outside ${shapeOf(a)}`);
-    }
+    if (!Number.isInteger(r) || r < 0 || r >= a.rows) throw new ShapeError('gatherRows', `row index ${r} is outside ${shapeOf(a)}`);
     out.data.set(a.data.subarray(r * a.cols, (r + 1) * a.cols), i * a.cols);
   }
   return out;
@@ -230,9 +234,7 @@ export function gatherRows(a: Matrix, indices: ArrayLike<number>): Matrix {
 
 /** The position of the first NaN or ±Infinity, or undefined when every element is finite. */
 export function findNonFinite(a: Matrix): { row: number; col: number; value: number } | undefined {
-  for (let i = 0; i < a.size; i++) {
-    if (!Number.isFinite(a.data[i])) return { row: Math.floor(i / a.cols), col: i % a.cols, value: a.data[i] };
-  }
+  for (let i = 0; i < a.size; i++) if (!Number.isFinite(a.data[i])) return { row: Math.floor(i / a.cols), col: i % a.cols, value: a.data[i] };
   return undefined;
 }
 

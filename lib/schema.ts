@@ -1,4 +1,4 @@
-// What a saved model may hold (chapter 10), and the one check both of its forms pass through: the
+// What a saved model may hold (the chapter "Training on real data"), and the one check both of its forms pass through: the
 // JSON form and the binary form's header are checked field by field, sizes and all, before any
 // layer is built or any weight allocated, and every weight, from either form, must be finite.
 import { FormatError } from './errors.ts';
@@ -27,12 +27,14 @@ export type LayerJSON =
   | { type: 'Dropout'; rate: number }
   | { type: 'ReLU' | 'Softmax' | 'Sigmoid' | 'Linear' };
 
-/** A saved model: its layers with their weights, and the name of its loss (other fields are kept by the file but ignored). */
+/** A saved model: its layers with their weights, the name of its loss, and what the run recorded (other fields are kept by the file but ignored). */
 export interface ModelJSON {
   format: 'scratchnet-model';
   version: 1;
   layers: LayerJSON[];
   loss?: string;
+  /** What the run that made it recorded, e.g. npm run train's dataset and settings; both forms keep it. */
+  metadata?: Record<string, unknown>;
 }
 
 /** The format name and version every saved model carries. */
@@ -89,6 +91,8 @@ export function checkModelJSON(op: string, source: unknown): CheckedModel {
   if (model.loss !== undefined && !(typeof model.loss === 'string' && Object.hasOwn(SAVED_LOSSES, model.loss))) {
     throw new FormatError(op, `loss ${JSON.stringify(model.loss)} is not one scratchnet knows (${Object.keys(SAVED_LOSSES).join(', ')})`);
   }
+  const { metadata } = model;
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) throw new FormatError(op, `metadata must be an object, not ${JSON.stringify(metadata)}`);
   return { json: model as ModelJSON, dense, parameters: dense.reduce((total, layer) => total + (layer.nInputs + 1) * layer.nOutputs, 0) };
 }
 

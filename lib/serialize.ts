@@ -1,12 +1,13 @@
 // Saving and loading models: a readable JSON form and a compact binary form (a small JSON
 // header, then every weight as little-endian float32). Both forms are loaded through the same
-// checks (lib/schema.ts), which name the field or layer at fault. Used by chapter 10 and the CLI.
+// checks (lib/schema.ts), which name the field or layer at fault; both can record how the model
+// was made (metadata). Used by the chapter on real data and the CLI.
 import { FormatError } from './errors.ts';
 import { Matrix } from './matrix.ts';
 import { Dropout } from './dropout.ts';
 import { Dense, isTrainable } from './layers.ts';
 import type { Sequential } from './model.ts';
-import { MODEL_FORMAT, SAVED_ACTIVATIONS, buildModel, checkModelJSON, checkWeightValues, type LayerJSON, type ModelJSON } from './schema.ts';
+import { MODEL_FORMAT, SAVED_ACTIVATIONS, buildModel, checkModelJSON, checkWeightValues, type CheckedModel, type LayerJSON, type ModelJSON } from './schema.ts';
 
 const MAGIC = 'SNET';
 const HEADER_BYTES = 12; // magic, version, header length
@@ -17,8 +18,14 @@ function toNumbers(m: Matrix): number[] {
   return m.dtype === 'float32' ? out.map((v) => Number(v.toPrecision(9))) : out;
 }
 
+/** What the saving functions take besides the model. */
+export interface SaveOptions {
+  /** What to record about the run that made the model (npm run train records the dataset and its settings); read it back with modelMetadata(). */
+  metadata?: Record<string, unknown>;
+}
+
 /** Describes a model's layers, weights and loss as plain JSON-ready data; refuses weights that are NaN or ±Infinity, which no load accepts. */
-export function serializeModel(model: Sequential, options: { weights?: boolean } = {}): ModelJSON {
+export function serializeModel(model: Sequential, options: SaveOptions & { weights?: boolean } = {}): ModelJSON {
   const withWeights = options.weights ?? true;
   const layers = model.layers.map((layer, index): LayerJSON => {
     if (layer instanceof Dense) {
@@ -42,6 +49,7 @@ export function serializeModel(model: Sequential, options: { weights?: boolean }
   });
   const json: ModelJSON = { format: MODEL_FORMAT.name, version: MODEL_FORMAT.version, layers };
   if (model.loss) json.loss = model.loss.name;
+  if (options.metadata !== undefined) json.metadata = options.metadata;
   return json;
 }
 
@@ -89,8 +97,8 @@ export function loadWeights(model: Sequential, source: ModelJSON | string | Uint
   });
 }
 
-/** The compact binary form: 'SNET', version, header length, JSON header, then float32 weights (refused when not finite, as serializeModel does). */
-export function encodeModel(model: Sequential): Uint8Array {
+/** The compact binary form: 'SNET', version, header length, JSON header (with any metadata), then float32 weights (refused when not finite, as serializeModel does). */
+export function encodeModel(model: Sequential, options: SaveOptions = {}): Uint8Array {
   const values: Matrix[] = [];
   model.layers.forEach((layer, index) => {
     if (!(layer instanceof Dense)) return;
@@ -98,7 +106,7 @@ export function encodeModel(model: Sequential): Uint8Array {
     checkWeightValues('encodeModel', `layers[${index}].biases`, layer.biases.data);
     values.push(layer.weights, layer.biases);
   });
-  const header = new TextEncoder().encode(JSON.stringify(serializeModel(model, { weights: false })));
+  const header = new TextEncoder().encode(JSON.stringify(serializeModel(model, { weights: false, metadata: options.metadata })));
   const headerLength = Math.ceil(header.length / 4) * 4; // pad so the floats start 4-byte aligned
   const floatCount = values.reduce((total, m) => total + m.size, 0);
   const bytes = new Uint8Array(HEADER_BYTES + headerLength + floatCount * 4);
@@ -115,9 +123,8 @@ export function encodeModel(model: Sequential): Uint8Array {
   return bytes;
 }
 
-/** Rebuilds a model from encodeModel's bytes, rejecting files that are truncated, malformed or hold weights that are not finite. */
-export function decodeModel(bytes: Uint8Array): Sequential {
-  const op = 'decodeModel';
+/** The binary form's header, checked: the model it describes and where its weights start. */
+function binaryHeader(op: string, bytes: Uint8Array): { checked: CheckedModel; start: number; view: DataView } {
   if (!(bytes instanceof Uint8Array)) throw new FormatError(op, 'expects the file as a Uint8Array of bytes');
   if (bytes.length < HEADER_BYTES) throw new FormatError(op, `the file is ${bytes.length} bytes, too short to be a scratchnet model (the header alone is ${HEADER_BYTES})`);
   const magic = String.fromCharCode(bytes[0], bytes[1], bytes[2], bytes[3]);
@@ -130,8 +137,14 @@ export function decodeModel(bytes: Uint8Array): Sequential {
     throw new FormatError(op, `the file is truncated: its header needs ${headerLength} bytes but only ${bytes.length - HEADER_BYTES} follow`);
   }
   const checked = checkModelJSON(op, new TextDecoder().decode(bytes.subarray(HEADER_BYTES, HEADER_BYTES + headerLength)));
+  return { checked, start: HEADER_BYTES + headerLength, view };
+}
+
+/** Rebuilds a model from encodeModel's bytes, rejecting files that are truncated, malformed or hold weights that are not finite. */
+export function decodeModel(bytes: Uint8Array): Sequential {
+  const op = 'decodeModel';
+  const { checked, start, view } = binaryHeader(op, bytes);
   // The header's sizes are checked against the file's length before any weight is allocated.
-  const start = HEADER_BYTES + headerLength;
   const expected = start + 4 * checked.parameters;
   if (expected !== bytes.length) {
     const problem = expected > bytes.length ? 'is truncated' : `has ${bytes.length - expected} bytes after the last layer's weights`;
@@ -145,4 +158,10 @@ export function decodeModel(bytes: Uint8Array): Sequential {
   };
   const arrays = new Map(checked.dense.map(({ index, nInputs, nOutputs }) => [index, { weights: read(nInputs * nOutputs), biases: read(nOutputs) }]));
   return buildModel(op, checked, (index) => arrays.get(index)!);
+}
+
+/** What a saved model (JSON, its text, or the binary form) records about the run that made it, or undefined when it records nothing. */
+export function modelMetadata(source: ModelJSON | string | Uint8Array): Record<string, unknown> | undefined {
+  const checked = source instanceof Uint8Array ? binaryHeader('modelMetadata', source).checked : checkModelJSON('modelMetadata', source);
+  return checked.json.metadata;
 }

@@ -80,12 +80,19 @@ export interface TrainOptions {
   checkDivergence?: boolean;
 }
 
-/** The per-epoch record that train() returns. */
+/** The record that train() returns: figures per epoch, and the loss of every optimizer step. */
 export interface History {
   loss: number[];
   accuracy: number[];
   validationLoss: number[];
   validationAccuracy: number[];
+  /** The loss of every optimizer step, in order: where a diagnosis sees oscillation within an epoch and the step where things broke. */
+  batchLoss: number[];
+}
+
+/** A history with nothing recorded yet. */
+export function emptyHistory(): History {
+  return { loss: [], accuracy: [], validationLoss: [], validationAccuracy: [], batchLoss: [] };
 }
 
 /** Appends an epoch's figures to the history. */
@@ -127,10 +134,11 @@ export const DIVERGENCE = {
   lossRiseMinimum: 1,
 } as const;
 
-/** Plain-language advice for a run that diverged with `learningRate`: what to try first, then what else to check. */
-export function divergenceAdvice(learningRate: number): string {
+/** Plain-language advice for a run that diverged with `learningRate` (when known): what to try first, then what else to check. */
+export function divergenceAdvice(learningRate?: number): string {
+  const first = learningRate === undefined ? 'try one ten times smaller' : `try ${formatNumber(learningRate / 10)}, ten times smaller`;
   return (
-    `The learning rate (${formatNumber(learningRate)}) is probably too high: try ${formatNumber(learningRate / 10)}, ten times smaller. ` +
+    `The learning rate${learningRate === undefined ? '' : ` (${formatNumber(learningRate)})`} is probably too high: ${first}. ` +
     "If smaller ones diverge too, check how the first weights are drawn (an initializer that suits the activation, such as 'heNormal' for ReLU) " +
     'and scale the inputs and targets to about −1…1.'
   );
@@ -144,7 +152,7 @@ function place({ epoch, step, steps }: TrainBatchOptions): string {
 
 /** The TrainingError for divergence that `evidence` describes, naming the batch's place in training when known. */
 function diverged(sign: DivergenceSign, evidence: string, learningRate: number, where: TrainBatchOptions): TrainingError {
-  return new TrainingError(`training diverged${place(where)}: ${evidence}. ${divergenceAdvice(learningRate)}`, where.epoch ?? 0, where.step ?? 0, sign);
+  return new TrainingError(`training diverged${place(where)}: ${evidence}. ${divergenceAdvice(learningRate)}`, where.epoch ?? 0, where.step ?? 0, sign, { learningRate, evidence });
 }
 
 /** The error for a loss that is no longer a finite number, naming the batch's place in training when known. */

@@ -9,13 +9,13 @@ import { basename, join, resolve } from 'node:path';
 import { REFERENCE, median, referenceRun, type ReferenceRun } from '../bench/reference.ts';
 import { IDX_FILES, findIDXFile, loadIDXDataset } from '../lib/node.ts';
 import { CHROMIUM_PATH, launchChromium, serveDirectory } from './browser.ts';
-import { fail, parseOptions, wholeNumber } from './cli.ts';
+import { COMMANDS, fail, handleErrors, parseCommand, plural } from './cli.ts';
 import { DATASETS, datasetFolder } from './datasets.ts';
 
 const TARGET_RATIO = 1.5;
 
-const args = parseOptions({ epochs: { type: 'string' } }, 'usage: npm run bench:browser -- [--epochs N]');
-const epochs = wholeNumber('epochs', args.epochs, 3);
+handleErrors();
+const { epochs } = parseCommand(COMMANDS.benchBrowser);
 const { sizes, batchSize, learningRate } = REFERENCE;
 
 // Checked first, so a missing browser costs no training time.
@@ -25,7 +25,7 @@ const root = resolve(import.meta.dirname, '..');
 const dataFolder = await datasetFolder(DATASETS.mnist);
 
 const { train, test } = await loadIDXDataset(dataFolder);
-console.log(`reference: MNIST, ${sizes.join('-')}, Adam ${learningRate}, batch ${batchSize}, float32, ${epochs} epochs of ${train.x.rows} samples, same start and batch order in both`);
+console.log(`reference: MNIST, ${sizes.join('-')}, Adam ${learningRate}, batch ${batchSize}, float32, ${plural(epochs, 'epoch')} of ${train.x.rows} samples, same start and batch order in both`);
 
 // --- Node -----------------------------------------------------------------------------------------
 

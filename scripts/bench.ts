@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Random, matmul, setBackend, type Backend } from '../lib/index.ts';
 import { REFERENCE, median, referenceModel, referenceRun, referenceStart, trainStep } from '../bench/reference.ts';
 import { loadIDXDataset } from '../lib/node.ts';
-import { COMMANDS, handleErrors, parseCommand } from './cli.ts';
+import { COMMANDS, handleErrors, parseCommand, plural } from './cli.ts';
 import { DATASETS, datasetFolder } from './datasets.ts';
 
 handleErrors();
@@ -81,7 +81,7 @@ function gflops(backend: Backend, n: number, k: number, m: number, options: { tr
   return (2 * n * k * m) / (best / 1000) / 1e9;
 }
 
-console.log(`reference: MNIST, ${sizes.join('-')}, Adam ${learningRate}, batch ${batchSize}, float32, ${epochs} epochs of ${train.x.rows} samples, same start and batch order for every implementation\n`);
+console.log(`reference: MNIST, ${sizes.join('-')}, Adam ${learningRate}, batch ${batchSize}, float32, ${plural(epochs, 'epoch')} of ${train.x.rows} samples, same start and batch order for every implementation\n`);
 const results: Array<Result | string> = [];
 /**
  * Time to the seed's 97.42% MNIST test accuracy: the reference network with a larger Adam step

@@ -1,11 +1,11 @@
 // Shared pieces of the command-line tools: every command's options in one declarative table (see
 // options.ts), plain `error: …` messages instead of stack traces for user errors, saving that never
-// loses the work, a progress bar (a line every 10% when piped) and the confusion matrix table.
+// loses the work, the network train and sweep build, a progress bar and the tables they print.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { DATASETS, OPTIMIZER_DEFAULTS, ScratchnetError, confusionMatrix, type DatasetName, type OptimizerName } from '../lib/index.ts';
-import { UsageError, Value, defineCommand, parseCommand, type OptionTable } from './options.ts';
+import { DATASETS, OPTIMIZER_DEFAULTS, ScratchnetError, SizeError, confusionMatrix, mlp, type DatasetName, type Finding, type MLPOptions, type OptimizerName, type Sequential } from '../lib/index.ts';
+import { UsageError, Value, defineCommand, parseCommand } from './options.ts';
 
 export { UsageError, parseCommand };
 
@@ -15,6 +15,17 @@ const optimizerNames = Object.keys(OPTIMIZER_DEFAULTS) as OptimizerName[];
 const all = { kind: Value.whole(1), defaultText: 'all' };
 const dataDir = { kind: Value.text('DIR', 'a folder'), defaultText: "the dataset's npm or Debian package, then data/<dataset>", description: 'A folder holding the four official IDX files, raw or gzipped.' };
 
+// The network train builds and sweep tries rates for: the same options, defaults and words in both.
+// Defaults that reach at least 98.0% on MNIST and 89.0% on Fashion-MNIST (see the README).
+const network = {
+  'batch-size': { kind: Value.whole(1), default: '128', description: 'How many images each optimizer step averages its gradient over.' },
+  hidden: { kind: Value.counts, default: '256,128', description: 'The width of each hidden layer, in order.' },
+  optimizer: { kind: Value.oneOf(optimizerNames), default: 'adam', description: 'How each gradient becomes a weight update.' },
+  decay: { kind: Value.number({ atLeast: 0 }), default: '0.0001', description: 'Shrinks the steps over time: step t uses the learning rate / (1 + decay · t).' },
+  dropout: { kind: Value.number({ atLeast: 0, below: 1 }), default: '0.1', description: 'The fraction of hidden units each training step switches off.' },
+} as const;
+const seedOption = (what: string) => ({ kind: Value.whole(0, 2 ** 32 - 1), default: '1', description: `Seeds ${what}, so a run repeats exactly.` });
+
 /** Every command's options: kind of value, default, one sentence each. They parse, check and print --help. */
 export const COMMANDS = {
   train: defineCommand({
@@ -22,20 +33,19 @@ export const COMMANDS = {
     summary: 'Trains a multilayer perceptron on MNIST or Fashion-MNIST from scratch, holding out validation images, reports its test accuracy and saves it.',
     options: {
       dataset: { kind: Value.oneOf(datasetNames), required: true, description: 'The dataset to train on.' },
-      // Defaults that reach at least 98.0% on MNIST and 89.0% on Fashion-MNIST (see the README).
       epochs: { kind: Value.whole(1), default: (chosen) => (chosen.dataset === 'mnist' ? '12' : '15'), defaultText: '12 for mnist, 15 for fashion-mnist', description: 'How many passes to make over the training images.' },
-      'batch-size': { kind: Value.whole(1), default: '128', description: 'How many images each optimizer step averages its gradient over.' },
-      hidden: { kind: Value.counts, default: '256,128', description: 'The width of each hidden layer, in order.' },
-      optimizer: { kind: Value.oneOf(optimizerNames), default: 'adam', description: 'How each gradient becomes a weight update.' },
+      'batch-size': network['batch-size'],
+      hidden: network.hidden,
+      optimizer: network.optimizer,
       'learning-rate': {
         kind: Value.number({ above: 0 }),
         default: (chosen) => String(OPTIMIZER_DEFAULTS[chosen.optimizer as OptimizerName].learningRate),
         defaultText: optimizerNames.map((name) => `${OPTIMIZER_DEFAULTS[name].learningRate} for ${name}`).join(', '),
         description: 'The size of the first steps, before decay.',
       },
-      decay: { kind: Value.number({ atLeast: 0 }), default: '0.0001', description: 'Shrinks the steps over time: step t uses the learning rate / (1 + decay · t).' },
-      dropout: { kind: Value.number({ atLeast: 0, below: 1 }), default: '0.1', description: 'The fraction of hidden units each training step switches off.' },
-      seed: { kind: Value.whole(0, 2 ** 32 - 1), default: '1', description: 'Seeds the validation split, the first weights, the batch order and dropout, so a run repeats exactly.' },
+      decay: network.decay,
+      dropout: network.dropout,
+      seed: seedOption('the validation split, the first weights, the batch order and dropout'),
       validation: { kind: Value.whole(1), default: '5000', description: 'How many training images to hold out for the validation accuracy after each epoch.' },
       'train-size': { ...all, defaultText: 'all the others', description: 'Trains on only this many of the images not held out, for quick runs.' },
       'test-size': { ...all, description: 'Tests on only the first N test images, for quick runs.' },
@@ -46,6 +56,21 @@ export const COMMANDS = {
         defaultText: '<dataset>-model.json',
         description: "Where to save the model: .json for the readable form with the run's settings, any other extension for the compact binary form.",
       },
+    },
+  }),
+  sweep: defineCommand({
+    name: 'sweep',
+    summary: 'Tries log-spaced learning rates on the network npm run train would build, a few steps each from the same start, and suggests one.',
+    options: {
+      dataset: { kind: Value.oneOf(datasetNames), required: true, description: 'The dataset to sweep on.' },
+      from: { kind: Value.number({ above: 0 }), default: '0.00001', description: 'The smallest learning rate tried.' },
+      to: { kind: Value.number({ above: 0 }), default: '10', description: 'The largest learning rate tried.' },
+      count: { kind: Value.whole(2), default: '13', description: 'How many rates to try, evenly spaced on a log scale.' },
+      steps: { kind: Value.whole(1), default: '50', description: 'How many optimizer steps each rate trains for.' },
+      ...network,
+      seed: seedOption('the first weights, the batches and dropout, the same for every rate'),
+      'train-size': { ...all, defaultText: 'all', description: 'Draws the batches from only this many training images, picked at random.' },
+      'data-dir': dataDir,
     },
   }),
   evaluate: defineCommand({
@@ -75,6 +100,13 @@ export const COMMANDS = {
       'skip-numpy': { kind: Value.flag, description: 'Skips the NumPy run.' },
       'skip-tfjs': { kind: Value.flag, description: 'Skips the tfjs wasm and cpu runs.' },
       'skip-target': { kind: Value.flag, description: 'Skips the run that times training to 97.42% test accuracy.' },
+    },
+  }),
+  benchBrowser: defineCommand({
+    name: 'bench:browser',
+    summary: "Times the reference network's training in Node and in a Web Worker in headless Chromium, from the same start, and checks the Worker's epoch takes at most 1.5× Node's.",
+    options: {
+      epochs: { kind: Value.whole(1), default: '3', description: 'How many epochs each side trains.' },
     },
   }),
   screenshots: defineCommand({
@@ -140,24 +172,6 @@ export async function saveWithFallback(path: string, write: (path: string) => Pr
   }
 }
 
-/** Parses argv for a script that lists its options in node:util's form: every value is text, which the script checks. */
-export function parseOptions<T extends Record<string, { type: 'string' | 'boolean' }>>(options: T, usage: string): { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string } {
-  const table: OptionTable = Object.fromEntries(Object.entries(options).map(([name, { type }]) => [name, { kind: type === 'boolean' ? Value.flag : Value.text('VALUE', 'a value'), description: '' }]));
-  try {
-    return parseCommand({ name: '', summary: '', options: table, usage }) as { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string };
-  } catch (error) {
-    return error instanceof UsageError ? fail(error.message) : fail(String(error));
-  }
-}
-
-/** A positive whole number from an option, or a clear error naming it. */
-export function wholeNumber(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive whole number, not ${/^-?\d/.test(value) ? value : JSON.stringify(value)}`);
-  return n;
-}
-
 /** Reports progress through a run of `total` steps. */
 export class Progress {
   private readonly tty = Boolean(process.stdout.isTTY);
@@ -193,6 +207,21 @@ export class Progress {
   done(): void {
     if (this.tty) process.stdout.write('\r\x1b[K');
   }
+}
+
+/** mlp(sizes), refusing a layer too big to allocate as a mistake in --hidden (mlp checks every size before it builds any layer). */
+export function buildNetwork(sizes: readonly number[], hidden: readonly number[], options: MLPOptions): Sequential {
+  try {
+    return mlp(sizes, options);
+  } catch (error) {
+    if (error instanceof SizeError) throw new UsageError(`--hidden ${hidden.join(',')} is too big: ${error.message.replace(/^mlp: /, '')}`);
+    throw error;
+  }
+}
+
+/** A diagnosis's findings (lib/diagnosis.ts) as indented lines, one per finding: what happened, then what to try. */
+export function findingLines(findings: readonly Finding[]): string {
+  return findings.map((finding) => `  ${finding.kind}: ${finding.message} ${finding.advice}`).join('\n');
 }
 
 /** The confusion matrix as an aligned table with class names; rows are the true class. */

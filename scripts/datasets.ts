@@ -6,7 +6,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
 import { DATASETS, IDX_FILES, type DatasetInfo } from '../lib/datasets.ts';
-import { isGzip } from '../lib/idx.ts';
+import { idxLengthProblem, isGzip } from '../lib/idx.ts';
 import { datasetFolders, findIDXFile, findIDXFolder, missingIDXFiles } from '../lib/node.ts';
 import { UsageError, listOf } from './options.ts';
 
@@ -39,19 +39,25 @@ export async function datasetFolder(info: DatasetInfo, dataDir?: string): Promis
   throw new UsageError(`${info.title} was not found in ${candidates.join(' or ')}. ${howToGet}`);
 }
 
-/** An IDX file's dimensions from its first bytes alone (decompressing only those when it is gzipped), or undefined when they cannot be read. */
-async function idxDimensions(path: string): Promise<number[] | undefined> {
+/**
+ * An IDX file's dimensions from its first bytes alone (decompressing only those when it is gzipped)
+ * and its length (decompressed; undefined when the gzip data is damaged), or undefined when they cannot be read.
+ */
+async function idxHeader(path: string): Promise<{ dims: number[]; length: number | undefined } | undefined> {
   const file = await open(path).catch(() => undefined);
   if (!file) return undefined;
   try {
+    const { size } = await file.stat();
     const { buffer, bytesRead } = await file.read(new Uint8Array(4096), 0, 4096, 0);
     let bytes = buffer.subarray(0, bytesRead);
+    const gzipped = isGzip(bytes);
     // Z_SYNC_FLUSH returns what the first bytes hold instead of refusing a stream that goes on.
-    if (isGzip(bytes)) bytes = new Uint8Array(gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }));
+    if (gzipped) bytes = new Uint8Array(gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }));
     const rank = bytes[3];
     if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0x08 || bytes.length < 4 + 4 * rank) return undefined;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
+    const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
+    return { dims, length: gzipped ? await gzippedLength(path, size, idxBytes(dims)) : size };
   } catch {
     return undefined;
   } finally {
@@ -60,18 +66,48 @@ async function idxDimensions(path: string): Promise<number[] | undefined> {
 }
 
 /**
- * How many training and test images `folder` holds and the pixels in each, from the image files'
- * headers, so the CLI can check its arguments against the data before loading it; undefined when
- * a header cannot be read (loading the data then names the problem).
+ * How many training and test images `folder` holds and the pixels in each, from the files' headers,
+ * so the CLI can check its arguments against the data before loading it; undefined when a header
+ * cannot be read (loading the data then names the problem). A header that claims more than its
+ * file holds is refused here, naming the file, before the CLI allocates anything by that count.
  */
 export async function datasetShape(folder: string): Promise<{ train: number; test: number; pixels: number } | undefined> {
-  const dimensions = async (name: string) => {
+  const header = async (name: string) => {
     const path = await findIDXFile(folder, name);
-    return path ? idxDimensions(path) : undefined;
+    const found = path ? await idxHeader(path) : undefined;
+    const problem = found?.length !== undefined ? idxLengthProblem(found.dims, found.length) : undefined;
+    if (problem) throw new UsageError(`${path}: ${problem}`);
+    return found?.dims;
   };
-  const [train, test] = await Promise.all([dimensions(IDX_FILES.trainImages), dimensions(IDX_FILES.testImages)]);
+  const [train, test] = [await header(IDX_FILES.trainImages), await header(IDX_FILES.testImages)];
+  await Promise.all([header(IDX_FILES.trainLabels), header(IDX_FILES.testLabels)]);
   if (train?.length !== 3 || test?.length !== 3) return undefined;
   return { train: train[0], test: test[0], pixels: train[1] * train[2] };
+}
+
+/**
+ * The decompressed length of the gzipped file at `path`: the gzip trailer records it (modulo 2³²),
+ * so when that matches the `expected` length nothing more is read; otherwise the file is decompressed
+ * to measure it, and undefined means the gzip data itself is damaged (loading it then says so).
+ */
+async function gzippedLength(path: string, size: number, expected: number): Promise<number | undefined> {
+  const file = await open(path);
+  try {
+    const { buffer } = await file.read(new Uint8Array(4), 0, 4, Math.max(0, size - 4));
+    if (size >= 4 && new DataView(buffer.buffer).getUint32(0, true) === expected % 2 ** 32) return expected;
+  } finally {
+    await file.close();
+  }
+  try {
+    return gunzipSync(await readFile(path)).length;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bytes a complete IDX file with these dimensions has, header included. */
+function idxBytes(dims: readonly number[]): number {
+  return 4 + 4 * dims.length + dims.reduce((total, d) => total * d, 1);
 }
 
 /** The SHA-256 of a file's contents, decompressed first when it is gzipped. */

@@ -1,8 +1,8 @@
 // Evaluates a saved model on the official test set of MNIST or Fashion-MNIST, reproducing the
-// accuracy that `npm run train` reported, and warns when the model was trained on the other one.
+// accuracy that `npm run train` reported, and warns when the model (either form) was trained on the other one.
 // Usage: npm run evaluate -- --model mnist-model.json --dataset mnist [--test-size N] [--data-dir DIR]
 import { readFile } from 'node:fs/promises';
-import { Dense, argmax, sliceRows, type DatasetName } from '../lib/index.ts';
+import { Dense, argmax, modelMetadata, sliceRows, type DatasetName } from '../lib/index.ts';
 import { loadIDXDataset, loadModel } from '../lib/node.ts';
 import { COMMANDS, UsageError, confusionTable, handleErrors, parseCommand, plural } from './cli.ts';
 import { DATASETS, datasetFolder, datasetShape } from './datasets.ts';
@@ -23,7 +23,7 @@ if (dense.length && dense.at(-1)!.nOutputs !== info.classes.length) {
 }
 const trainedOn = await trainedDataset(options.model);
 if (trainedOn === undefined) {
-  process.stderr.write(`note: ${options.model} does not record which dataset it was trained on (only a .json model saved by npm run train does), so evaluate cannot check that it is ${info.title}\n`);
+  process.stderr.write(`note: ${options.model} does not record which dataset it was trained on (models saved by npm run train do), so evaluate cannot check that it is ${info.title}\n`);
 } else if (trainedOn !== info.name) {
   const title = Object.hasOwn(DATASETS, trainedOn) ? DATASETS[trainedOn as DatasetName].title : trainedOn;
   process.stderr.write(`warning: ${options.model} was trained on ${title}, not ${info.title}, so its score here says little (to score it on its own test set: --dataset ${trainedOn})\n`);
@@ -43,10 +43,10 @@ console.log(confusionTable(argmax(model.predict(test.x)), test.y, info.classes))
 console.log(`\ntest loss: ${evaluation.loss.toFixed(4)}`);
 console.log(`test accuracy: ${evaluation.accuracy.toFixed(4)}`);
 
-/** The dataset a model file says it was trained on (train's `metadata.dataset` in the JSON form), or undefined when it does not say. */
+/** The dataset a model file says it was trained on (train's `metadata.dataset`, in either form), or undefined when it does not say. */
 async function trainedDataset(path: string): Promise<string | undefined> {
-  if (!path.toLowerCase().endsWith('.json')) return undefined;
   // loadModel has read and checked this file already, so it parses.
-  const { metadata } = JSON.parse(await readFile(path, 'utf8')) as { metadata?: { dataset?: unknown } };
-  return typeof metadata?.dataset === 'string' ? metadata.dataset : undefined;
+  const bytes = new Uint8Array(await readFile(path));
+  const dataset = modelMetadata(path.toLowerCase().endsWith('.json') ? new TextDecoder().decode(bytes) : bytes)?.dataset;
+  return typeof dataset === 'string' ? dataset : undefined;
 }

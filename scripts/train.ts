@@ -1,11 +1,12 @@
 // Trains an MLP on MNIST or Fashion-MNIST from scratch with scratchnet, holding out part of the
-// training set for validation and touching the test set once, for the final figure. Usage:
+// training set for validation and touching the test set once, for the final figure; a run that
+// diverges or stalls is diagnosed (lib/diagnosis.ts), with what to try. Usage:
 //   npm run train -- --dataset mnist [--epochs 12 --hidden 256,128 --out model.json …]
 // (`npm run train -- --help` lists every option, from the table in cli.ts).
 import { writeFile } from 'node:fs/promises';
-import { Random, argmax, createOptimizer, gatherRows, mlp, serializeModel, sliceRows, type LabelledImages, type Sequential } from '../lib/index.ts';
-import { loadIDXDataset, saveModel } from '../lib/node.ts';
-import { COMMANDS, Progress, UsageError, confusionTable, handleErrors, parseCommand, plural, saveWithFallback } from './cli.ts';
+import { Random, TrainingError, argmax, createOptimizer, diagnose, emptyHistory, encodeModel, gatherRows, serializeModel, sliceRows, type History, type LabelledImages, type Sequential } from '../lib/index.ts';
+import { loadIDXDataset } from '../lib/node.ts';
+import { COMMANDS, Progress, UsageError, buildNetwork, confusionTable, fail, findingLines, handleErrors, parseCommand, plural, saveWithFallback } from './cli.ts';
 import { DATASETS, datasetFolder, datasetShape } from './datasets.ts';
 
 handleErrors();
@@ -33,7 +34,7 @@ const validationIndices = order.subarray(0, validationSize);
 const trainIndices = order.subarray(validationSize, validationSize + (options['train-size'] ?? shape.train));
 // He-normal hidden layers with ReLU (and dropout), a Glorot-uniform output layer with softmax;
 // made before the data loads (from the same generator, after the shuffle) so a size it refuses stops the run first.
-const model = mlp([shape.pixels, ...hidden, info.classes.length], { dropout, rng, optimizer });
+const model = buildNetwork([shape.pixels, ...hidden, info.classes.length], hidden, { dropout, rng, optimizer });
 
 console.log(`${info.title} from ${folder}`);
 const loaded = await loadIDXDataset(folder);
@@ -52,8 +53,9 @@ console.log(
 
 const started = performance.now();
 let progress = new Progress('epoch 1', Math.ceil(trainSet.x.rows / batchSize));
-// A TrainingError (the loss stopped being finite) is a ScratchnetError: handleErrors prints its message.
-model.train(trainSet.x, trainSet.y, {
+// Dead ReLUs are counted on these when training goes wrong.
+const sample = sliceRows(trainSet.x, 0, Math.min(1000, trainSet.x.rows));
+const history = trainOrExplain(() => model.train(trainSet.x, trainSet.y, {
   epochs,
   batchSize,
   rng,
@@ -69,12 +71,15 @@ model.train(trainSet.x, trainSet.y, {
         `validation accuracy ${validationAccuracy!.toFixed(4)}  ${seconds.toFixed(1)} s`,
     );
   },
-});
+}));
 const trainingSeconds = (performance.now() - started) / 1000;
 
 const evaluation = model.evaluate(test.x, test.y);
 const predicted = argmax(model.predict(test.x));
 console.log(`\ntrained in ${trainingSeconds.toFixed(1)} s`);
+// A run that finished can still have stalled, oscillated or overfitted: say so, with what to try.
+const diagnosis = diagnose(history, { model, inputs: sample });
+if (!diagnosis.healthy) console.log(`\ndiagnosis: this run did not go well\n${findingLines(diagnosis.findings)}`);
 console.log(`\nconfusion matrix on the ${plural(test.x.rows, 'test image')} (rows: true class, columns: predicted)`);
 console.log(confusionTable(predicted, test.y, info.classes));
 console.log(`\ntest loss: ${evaluation.loss.toFixed(4)}`);
@@ -93,8 +98,23 @@ function shapeOf(data: { train: LabelledImages; test: LabelledImages }): { train
   return { train: data.train.x.rows, test: data.test.x.rows, pixels: data.train.x.cols };
 }
 
-/** Saves the model: as JSON with the run's settings in `metadata`, which evaluate reads, or in the binary form for any other extension. */
-async function writeModel(trained: Sequential, path: string, settings: object): Promise<void> {
-  if (path.toLowerCase().endsWith('.json')) await writeFile(path, JSON.stringify({ ...serializeModel(trained), metadata: settings }));
-  else await saveModel(trained, path);
+/** Saves the model with the run's settings in its `metadata`, which evaluate reads: as JSON, or in the binary form for any other extension. */
+async function writeModel(trained: Sequential, path: string, metadata: Record<string, unknown>): Promise<void> {
+  await writeFile(path, path.toLowerCase().endsWith('.json') ? JSON.stringify(serializeModel(trained, { metadata })) : encodeModel(trained, { metadata }));
+}
+
+/**
+ * Runs `training`; when it diverges, ends the command with the TrainingError's message (where, and
+ * what to try) and whatever else the diagnosis of the run so far finds, such as dead ReLUs.
+ */
+function trainOrExplain(training: () => History): History {
+  try {
+    return training();
+  } catch (error) {
+    if (!(error instanceof TrainingError)) throw error;
+    progress.done();
+    // The diagnosis's own finding for the error says what the message says; the others add to it.
+    const others = diagnose(error.history ?? emptyHistory(), { error, model, inputs: sample }).findings.filter((finding) => finding.kind !== 'non-finite' && finding.kind !== 'diverged');
+    return fail(others.length ? `${error.message}\ndiagnosis of the run so far:\n${findingLines(others)}` : error.message);
+  }
 }

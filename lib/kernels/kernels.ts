@@ -1,4 +1,4 @@
-// The kernel seam (chapter 11): the few loops that do a network's heavy arithmetic, behind one small
+// The kernel seam (the chapter "Making it fast"): the few loops that do a network's heavy arithmetic, behind one small
 // interface with two implementations, the readable loops (readable.ts) and WebAssembly SIMD
 // (wasm.ts). ops.ts, activations.ts and optimizers.ts call kernels(); setBackend chooses which.
 import { getBackend } from '../backend.ts';

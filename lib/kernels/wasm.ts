@@ -1,4 +1,4 @@
-// The fast kernels (chapter 11): the WebAssembly SIMD module of lib/wasm/kernels.wat, loaded once,
+// The fast kernels (the chapter "Making it fast"): the WebAssembly SIMD module of lib/wasm/kernels.wat, loaded once,
 // and the JavaScript that copies float32 arrays into its memory and lays them out for it. Whatever
 // the module cannot take (float64, work too small to pay for the copying, a platform without
 // WebAssembly SIMD) goes to the readable kernels instead.

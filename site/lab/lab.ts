@@ -6,7 +6,10 @@ import { Matrix, decodeModel, readIDX, type DatasetEntry, type Sequential } from
 import { toDOM } from '../notebook/dom.ts';
 import { renderOutput } from '../notebook/render.ts';
 import { confusionFigure, linePlot } from '../notebook/figures.ts';
-import type { LabMessage, LabResults, LabSettings } from './protocol.ts';
+import type { LabFinding, LabMessage, LabResults } from './protocol.ts';
+import { LAB_FIELDS, checkLabInput, type LabCheck, type LabInput } from './settings.ts';
+import { startWorker } from '../notebook/blob-worker.ts';
+import trainWorkerUrl from './train-worker.ts?worker&url';
 import { toMnist } from './preprocess.ts';
 import { SAMPLE_DIGITS, type Stroke } from './sample-digits.ts';
 
@@ -42,9 +45,28 @@ export async function startLab(root: HTMLElement): Promise<void> {
   const trainButton = $<HTMLButtonElement>(root, '.lab-train');
   const pauseButton = $<HTMLButtonElement>(root, '.lab-pause');
   const status = $(root, '.lab-status');
+  const READY = status.textContent ?? '';
   const bar = $<HTMLProgressElement>(root, '.lab-progress');
   const curves = $(root, '.lab-curves');
   const results = $(root, '.lab-results');
+  const diagnosis = $(root, '.lab-diagnosis');
+  /** What diagnose() found, as a short list under the status; nothing when the run was healthy. */
+  const showFindings = (findings: LabFinding[] | undefined): void => {
+    diagnosis.hidden = !findings?.length;
+    if (!findings?.length) return diagnosis.replaceChildren();
+    const heading = document.createElement('p');
+    heading.className = 'lab-diagnosis-title';
+    heading.textContent = 'What the run shows';
+    const list = document.createElement('ul');
+    for (const finding of findings) {
+      const item = document.createElement('li');
+      const name = document.createElement('strong');
+      name.textContent = `${FINDING_TITLES[finding.kind] ?? finding.kind}: `;
+      item.append(name, `${finding.message} `, finding.advice);
+      list.append(item);
+    }
+    diagnosis.replaceChildren(heading, list);
+  };
   let worker: Worker | undefined;
   let losses: number[] = [];
   let validation: number[] = [];
@@ -56,14 +78,39 @@ export async function startLab(root: HTMLElement): Promise<void> {
     curves.replaceChildren(toDOM(renderOutput({ kind: 'figure', figure })), ...(validation.length ? [toDOM(renderOutput({ kind: 'figure', figure: accuracy }))] : []));
   };
 
-  const settings = (): LabSettings => ({
-    hidden: $<HTMLInputElement>(root, '[name=hidden]').value.split(',').map((part) => Math.max(1, Math.round(Number(part) || 0))),
-    optimizer: $<HTMLSelectElement>(root, '[name=optimizer]').value as LabSettings['optimizer'],
-    learningRate: Number($<HTMLInputElement>(root, '[name=learningRate]').value),
-    batchSize: Math.max(1, Math.round(Number($<HTMLInputElement>(root, '[name=batchSize]').value))),
-    epochs: Math.max(1, Math.round(Number($<HTMLInputElement>(root, '[name=epochs]').value))),
-    seed: 1,
-  });
+  // Every field is checked as the reader types (settings.ts): a bad one is marked, with its message
+  // beside it, and Train stays disabled, so nothing downloads or trains on a value nobody meant.
+  const check = (): LabCheck => {
+    const input = Object.fromEntries(LAB_FIELDS.map((name) => [name, $<HTMLInputElement | HTMLSelectElement>(root, `[name=${name}]`).value])) as LabInput;
+    const result = checkLabInput(input);
+    for (const name of LAB_FIELDS) {
+      const field = $<HTMLInputElement | HTMLSelectElement>(root, `[name=${name}]`);
+      const message = $(root, `#lab-${name}-error`);
+      const error = result.errors[name];
+      message.textContent = error ?? '';
+      message.hidden = error === undefined;
+      if (error === undefined) {
+        field.removeAttribute('aria-invalid');
+        field.removeAttribute('aria-describedby');
+      } else {
+        field.setAttribute('aria-invalid', 'true');
+        field.setAttribute('aria-describedby', message.id);
+      }
+    }
+    const available = datasets.find((d) => d.name === select.value)?.available ?? false;
+    trainButton.disabled = !result.settings || !available;
+    // Before any run, the status says why Train is off (only when that changes, so it is announced once).
+    if (!root.dataset.state && (root.dataset.invalid === 'true') !== !result.settings) status.textContent = result.settings ? READY : 'Train is off until the fields marked in red are fixed.';
+    root.dataset.invalid = result.settings ? 'false' : 'true';
+    return result;
+  };
+  for (const name of LAB_FIELDS) {
+    const field = $<HTMLInputElement | HTMLSelectElement>(root, `[name=${name}]`);
+    field.addEventListener('input', () => void check());
+    field.addEventListener('change', () => void check());
+  }
+  select.addEventListener('change', () => void check());
+  check();
 
   const show = (result: LabResults, classes: string[]): void => {
     const table = toDOM(renderOutput({ kind: 'figure', figure: confusionFigure(result.confusion, classes, { title: 'Confusion matrix of the test images: true class by row, predicted class by column' }) }));
@@ -80,9 +127,13 @@ export async function startLab(root: HTMLElement): Promise<void> {
 
   trainButton.addEventListener('click', () => {
     const entry = datasets.find((d) => d.name === select.value);
-    if (!entry?.available || !entry.files) return;
+    const chosen = check().settings;
+    if (!entry?.available || !entry.files || !chosen) return;
     worker?.terminate();
-    worker = new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module' });
+    // From a blob: URL, so the Worker runs under the page's Content-Security-Policy (blob-worker.ts).
+    worker = startWorker(trainWorkerUrl);
+    diagnosis.replaceChildren();
+    diagnosis.hidden = true;
     losses = [];
     validation = [];
     paused = false;
@@ -91,7 +142,6 @@ export async function startLab(root: HTMLElement): Promise<void> {
     root.dataset.state = 'loading';
     pauseButton.disabled = true;
     pauseButton.textContent = 'Pause';
-    const chosen = settings();
     const sizes: Record<string, number> = {};
     worker.addEventListener('message', (event: MessageEvent<LabMessage>) => {
       const message = event.data;
@@ -133,11 +183,13 @@ export async function startLab(root: HTMLElement): Promise<void> {
           pauseButton.disabled = true;
           status.textContent = `Finished: test accuracy ${(message.results.testAccuracy * 100).toFixed(2)}%.`;
           show(message.results, entry.classes);
+          showFindings(message.findings);
           break;
         case 'error':
           root.dataset.state = 'error';
           pauseButton.disabled = true;
           status.textContent = `Error: ${message.message}`;
+          showFindings(message.findings);
           break;
       }
     });
@@ -152,6 +204,17 @@ export async function startLab(root: HTMLElement): Promise<void> {
     if (!paused) root.dataset.state = 'training';
   });
 }
+
+/** How the lab names each kind of finding (lib/diagnosis.ts SymptomKind). */
+const FINDING_TITLES: Record<string, string> = {
+  'non-finite': 'The loss became NaN',
+  diverged: 'Training diverged',
+  rising: 'The loss rose',
+  oscillating: 'The loss swung',
+  flat: 'The loss stalled',
+  'dead-relu': 'Dead ReLUs',
+  overfitting: 'Overfitting',
+};
 
 /** Loads a model shipped with the site. */
 async function loadShippedModel(name: string): Promise<Sequential> {

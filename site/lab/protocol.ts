@@ -30,6 +30,13 @@ export interface LabResults {
   weights: number[][];
 }
 
+/** One thing diagnose() (lib/diagnosis.ts) found wrong with a run: its kind, what happened, and what to try. */
+export interface LabFinding {
+  kind: string;
+  message: string;
+  advice: string;
+}
+
 /** Worker → page. */
 export type LabMessage =
   | { type: 'download'; file: string; received: number; total: number }
@@ -37,5 +44,7 @@ export type LabMessage =
   | { type: 'progress'; epoch: number; epochs: number; step: number; steps: number; loss: number; accuracy: number }
   | { type: 'epoch'; epoch: number; loss: number; accuracy: number; validationAccuracy: number; seconds: number }
   | { type: 'paused' }
-  | { type: 'finished'; results: LabResults }
-  | { type: 'error'; message: string };
+  /** `findings`: what diagnose() saw wrong in a run that finished but stalled (a flat, rising or oscillating loss, dead ReLUs). */
+  | { type: 'finished'; results: LabResults; findings?: LabFinding[] }
+  /** `findings`: what diagnose() made of the run that failed (divergence, NaN), when training had started. */
+  | { type: 'error'; message: string; findings?: LabFinding[] };

@@ -1,40 +1,39 @@
 // The last chapter's training Worker: downloads a dataset from this site (with progress), then
 // trains an MLP batch by batch, yielding between batches so Pause and Resume take effect at once,
-// and sends back live loss and accuracy, and at the end the test results. Runs off the main thread.
+// and sends back live loss and accuracy, and at the end the test results and what diagnose() makes
+// of a run that failed or stalled. Runs off the main thread.
 import {
-  Dense, Random, Sequential, argmax, confusionMatrix, createOptimizer, gatherRows, labelledImages, mlp, readIDX, sliceRows, type LabelledImages,
+  Dense, Random, Sequential, argmax, confusionMatrix, createOptimizer, diagnose, emptyHistory, gatherRows, labelledImages, mlp, readIDX, sliceRows,
+  type History, type LabelledImages, type Matrix,
 } from '../../lib/index.ts';
-import type { LabMessage, LabRequest, LabSettings } from './protocol.ts';
+import type { LabFinding, LabMessage, LabRequest, LabSettings } from './protocol.ts';
+import { checkLabInput } from './settings.ts';
+import { downloadWithProgress } from '../notebook/download.ts';
+import { guardNetwork, type NetworkScope } from '../notebook/network.ts';
+
+// This Worker starts from a blob: URL (blob-worker.ts): relative URLs mean this site, other hosts fail in words.
+guardNetwork(self as unknown as NetworkScope, self.location.origin);
 
 const post = (message: LabMessage): void => postMessage(message);
 const VALIDATION = 5000;
+/** The run in progress, kept so that a run that fails can still be diagnosed. */
+let current: { history: History; model: Sequential; inputs: Matrix; learningRate: number } | undefined;
+
+/** What diagnose() finds in the current run, as plain data for the page; undefined when nothing looks wrong. */
+function findings(error?: unknown): LabFinding[] | undefined {
+  if (!current) return undefined;
+  const { history, model, inputs, learningRate } = current;
+  const diagnosis = diagnose(history, { model, inputs, learningRate, ...(error === undefined ? {} : { error }) });
+  return diagnosis.healthy ? undefined : diagnosis.findings.map(({ kind, message, advice }) => ({ kind, message, advice }));
+}
 
 let data: { train: LabelledImages; test: LabelledImages } | undefined;
 let paused = false;
 let wake: (() => void) | undefined;
 
 /** Fetches one file, reporting progress as it arrives. */
-async function download(file: string, url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok || !response.body) throw new Error(`${url} answered ${response.status}`);
-  const total = Number(response.headers.get('content-length')) || 0;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    received += value.length;
-    post({ type: 'download', file, received, total });
-  }
-  const bytes = new Uint8Array(received);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+function download(file: string, url: string): Promise<Uint8Array> {
+  return downloadWithProgress(url, (received, total) => post({ type: 'download', file, received, total }));
 }
 
 async function load(files: Record<string, string>): Promise<void> {
@@ -59,6 +58,10 @@ async function checkpoint(): Promise<void> {
 
 async function train(settings: LabSettings): Promise<void> {
   if (!data) throw new Error('load a dataset before training');
+  // The page checked these as they were typed; whatever sends this message is checked again.
+  const checked = checkLabInput({ hidden: settings.hidden.join(','), optimizer: settings.optimizer, learningRate: String(settings.learningRate), batchSize: String(settings.batchSize), epochs: String(settings.epochs) });
+  if (!checked.settings) throw new Error(`the settings are not valid: ${Object.values(checked.errors).join(' ')}`);
+  current = undefined;
   const rng = new Random(settings.seed);
   const order = rng.permutation(data.train.x.rows);
   const validation = { x: gatherRows(data.train.x, order.subarray(0, VALIDATION)), y: Int32Array.from(order.subarray(0, VALIDATION), (i) => data!.train.y[i]) };
@@ -66,6 +69,9 @@ async function train(settings: LabSettings): Promise<void> {
   // He-normal hidden layers with ReLU, a Glorot-uniform output layer with softmax, no dropout.
   const model = mlp([784, ...settings.hidden, 10], { rng, optimizer: createOptimizer(settings.optimizer, { learningRate: settings.learningRate }) });
   const steps = Math.ceil(trainIndices.length / settings.batchSize);
+  const history = emptyHistory();
+  // Dead ReLUs are counted on a few hundred samples, as diagnose() suggests.
+  current = { history, model, inputs: sliceRows(validation.x, 0, 500), learningRate: settings.learningRate };
   for (let epoch = 1; epoch <= settings.epochs; epoch++) {
     const started = performance.now();
     rng.shuffle(trainIndices);
@@ -76,6 +82,7 @@ async function train(settings: LabSettings): Promise<void> {
       const y = Int32Array.from(batch, (i) => data!.train.y[i]);
       // A diverging loss throws a TrainingError naming the epoch and step; the page shows its message.
       const result = model.trainBatch(gatherRows(data.train.x, batch), y, { epoch, step, steps });
+      history.batchLoss.push(result.loss);
       lossTotal += result.loss * y.length;
       correct += result.correct;
       if (step % 20 === 0 || step === steps) {
@@ -83,9 +90,14 @@ async function train(settings: LabSettings): Promise<void> {
         await checkpoint();
       }
     }
-    post({ type: 'epoch', epoch, loss: lossTotal / trainIndices.length, accuracy: correct / trainIndices.length, validationAccuracy: model.accuracy(validation.x, validation.y), seconds: (performance.now() - started) / 1000 });
+    const checkedOn = model.evaluate(validation.x, validation.y);
+    history.loss.push(lossTotal / trainIndices.length);
+    history.accuracy.push(correct / trainIndices.length);
+    history.validationLoss.push(checkedOn.loss);
+    history.validationAccuracy.push(checkedOn.accuracy);
+    post({ type: 'epoch', epoch, loss: lossTotal / trainIndices.length, accuracy: correct / trainIndices.length, validationAccuracy: checkedOn.accuracy, seconds: (performance.now() - started) / 1000 });
   }
-  post({ type: 'finished', results: results(model) });
+  post({ type: 'finished', results: results(model), findings: findings() });
 }
 
 function results(model: Sequential): import('./protocol.ts').LabResults {
@@ -124,7 +136,7 @@ addEventListener('message', async (event: MessageEvent<LabRequest>) => {
       wake = undefined;
     }
   } catch (error) {
-    post({ type: 'error', message: (error as Error).message });
+    post({ type: 'error', message: (error as Error).message, findings: request.type === 'train' ? findings(error) : undefined });
   }
 });
 

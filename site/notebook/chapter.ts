@@ -10,6 +10,8 @@ import { visit } from 'unist-util-visit';
 import type { Code, Parent, Root } from 'mdast';
 import { outputText } from './outputs.ts';
 import { NotebookSession, runCells, type CellsRun, type RunnableCell, type UnexpectedResult } from './runtime.ts';
+import type { DatasetSource } from './datasets.ts';
+import { nodeDatasetSource } from './datasets-node.ts';
 
 /** One cell: its place, source and `throws` flag, the MDX line its fence opens on, and whether it prints timings. */
 export interface Cell extends RunnableCell {
@@ -100,9 +102,9 @@ export function readChapter(mdx: string): ChapterCells {
   return { title, seed, cells: findCells(tree, lines).map(({ cell }) => cell), body };
 }
 
-/** Runs a chapter's cells with runCells, in one fresh session seeded with the chapter's seed. */
-export async function runChapter(chapter: ChapterCells): Promise<CellsRun<Cell>> {
-  return runCells(new NotebookSession({ seed: chapter.seed }), chapter.cells);
+/** Runs a chapter's cells with runCells, in one fresh session seeded with the chapter's seed, reading datasets from the installed files. */
+export async function runChapter(chapter: ChapterCells, options: { datasets?: DatasetSource } = {}): Promise<CellsRun<Cell>> {
+  return runCells(new NotebookSession({ seed: chapter.seed, datasets: options.datasets ?? nodeDatasetSource() }), chapter.cells);
 }
 
 /** What went wrong, naming the file, the cell and its line: the message the build fails with. */

@@ -6,6 +6,9 @@ import { copyButton } from '../utils/copy.ts';
 import { toDOM } from './dom.ts';
 import type { CellEditor } from './editor.ts';
 import type { RunRequest, WorkerMessage } from './protocol.ts';
+import { droppedNotice, editKey, readSavedEdits, type SavedEdits } from './saved-edits.ts';
+import { startWorker } from './blob-worker.ts';
+import workerUrl from './worker.ts?worker&url';
 
 interface Cell {
   index: number;
@@ -25,6 +28,8 @@ interface Cell {
   ran: boolean;
   /** The cell is meant to throw: its error is part of the lesson. */
   throws: boolean;
+  /** Requests of this run of the cell that the Content-Security-Policy refused, as notes under its output. */
+  blocked: HTMLElement[];
 }
 
 /** "3", "3 and 4", "1–3, 5 and 7–14": cell numbers, with runs of three or more as ranges. */
@@ -49,6 +54,25 @@ export function cellsNamed(numbers: number[]): string {
 /** How long a "still running" notice stays up, in milliseconds. */
 const NOTICE_MS = 4000;
 
+/** localStorage, or undefined where reading it throws (storage disabled, sandboxed frames). */
+function storage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A notice under the notebook bar that the reader can dismiss (e.g. saved edits that were dropped). */
+function notice(text: string): HTMLElement {
+  const element = document.createElement('p');
+  element.className = 'notebook-notice wide';
+  element.setAttribute('role', 'status');
+  const dismiss = button('Dismiss', 'Hide this notice', () => element.remove());
+  element.append(text, ' ', dismiss);
+  return element;
+}
+
 function button(label: string, title: string, onClick: () => void): HTMLButtonElement {
   const element = document.createElement('button');
   element.type = 'button';
@@ -63,7 +87,8 @@ export class Notebook {
   readonly cells: Cell[];
   private worker?: Worker;
   private run = 0;
-  private running?: { index: number; started: number };
+  /** The cell running now, since when, and how its dataset download is going (if it is downloading). */
+  private running?: { index: number; started: number; progress?: string };
   private pending = new Set<number>();
   private timer?: ReturnType<typeof setInterval>;
   private readonly barStatus: HTMLElement;
@@ -80,7 +105,10 @@ export class Notebook {
     this.seed = seed;
     this.timeLimitMs = timeLimitMs;
     const sections = Array.from(root.querySelectorAll<HTMLElement>('section.cell'));
-    this.cells = sections.map((section, index) => this.setUp(section, index));
+    // Every saved edit is checked before any cell uses one; bad entries are removed and named below.
+    const originals = sections.map((section) => (section.querySelector('pre')?.textContent ?? '').replace(/\n$/, ''));
+    const saved = readSavedEdits(storage(), location.pathname, originals);
+    this.cells = sections.map((section, index) => this.setUp(section, index, saved));
     const bar = document.createElement('div');
     bar.className = 'notebook-bar';
     bar.setAttribute('role', 'toolbar');
@@ -97,14 +125,15 @@ export class Notebook {
     this.stopButton.disabled = true;
     bar.append(button('Run all', 'Run every cell from the top in a fresh session', () => this.runAll()), this.stopButton, this.barStatus, this.barTimer);
     sections[0]?.before(bar);
+    if (saved.dropped.length > 0) bar.after(notice(droppedNotice(saved.dropped)));
     root.dataset.notebook = 'ready';
   }
 
   private storageKey(index: number): string {
-    return `scratchnet:cell:${location.pathname}:${index}`;
+    return editKey(location.pathname, index);
   }
 
-  private setUp(section: HTMLElement, index: number): Cell {
+  private setUp(section: HTMLElement, index: number, savedEdits: SavedEdits): Cell {
     const pre = section.querySelector<HTMLElement>('pre')!;
     const toolbar = section.querySelector<HTMLElement>('.cell-toolbar')!;
     const status = section.querySelector<HTMLElement>('.cell-status')!;
@@ -122,11 +151,12 @@ export class Notebook {
       output,
       ran: false,
       throws: section.dataset.throws === 'true',
+      blocked: [],
       runButton: button('Run', 'Run this cell (Shift+Enter in its code)', () => this.runCell(index)),
       resetButton: button('Reset', 'Restore the original code', () => this.reset(cell)),
     };
     cell.runButton.setAttribute('aria-keyshortcuts', 'Shift+Enter');
-    const saved = this.load(index, original);
+    const saved = savedEdits.edits.get(index);
     cell.resetButton.hidden = saved === undefined;
     // The controls wrap onto a phone's second line together, not one by one.
     const actions = document.createElement('span');
@@ -153,18 +183,6 @@ export class Notebook {
       void this.edit(cell, false);
     }
     return cell;
-  }
-
-  /** A saved edit for cell `index`, unless the chapter's code has changed since it was saved. */
-  private load(index: number, original: string): string | undefined {
-    try {
-      const raw = localStorage.getItem(this.storageKey(index));
-      if (!raw) return undefined;
-      const saved = JSON.parse(raw) as { original: string; source: string };
-      return saved.original === original && saved.source !== original ? saved.source : undefined;
-    } catch {
-      return undefined;
-    }
   }
 
   private save(cell: Cell): void {
@@ -314,7 +332,8 @@ export class Notebook {
   }
 
   private createWorker(): Worker {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    // From a blob: URL, so the cells run under the page's Content-Security-Policy (no other hosts).
+    const worker = startWorker(workerUrl);
     worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => this.receive(event.data));
     worker.addEventListener('error', (event) => {
       event.preventDefault();
@@ -329,15 +348,30 @@ export class Notebook {
     const seconds = (elapsed / 1000).toFixed(1);
     const limit = Math.round(this.timeLimitMs / 1000);
     const cell = this.cells[this.running.index];
+    // After the run's last cell finished, until 'done' arrives, no cell is running: mark none.
+    if (!this.pending.has(cell.index)) return;
     cell.section.dataset.state = 'running';
-    if (!cell.notice) cell.status.textContent = `running · ${seconds} s of ${limit} s`;
+    const progress = this.running.progress ? ` · ${this.running.progress}` : '';
+    if (!cell.notice) cell.status.textContent = `running · ${seconds} s of ${limit} s${progress}`;
     this.barTimer.textContent = `cell ${this.running.index + 1} · ${seconds} s (stops at ${limit} s)`;
     if (elapsed > this.timeLimitMs) this.stop(`Stopped after ${limit} s, the time limit`);
   }
 
   private receive(message: WorkerMessage): void {
     if (message.run !== this.run) return; // from a run that was stopped
+    if (message.type === 'progress') {
+      if (this.running?.index === message.index) this.running.progress = message.text;
+      this.tick();
+      return;
+    }
+    if (message.type === 'blocked') {
+      const note = blockedNote(message.url, message.directive);
+      this.cells[message.index].blocked.push(note);
+      this.cells[message.index].output.append(note);
+      return;
+    }
     if (message.type === 'started') {
+      this.cells[message.index].blocked = [];
       this.running = { index: message.index, started: performance.now() };
       this.tick();
       return;
@@ -350,12 +384,26 @@ export class Notebook {
     const cell = this.cells[message.index];
     this.pending.delete(message.index);
     delete cell.section.dataset.state;
-    cell.output.replaceChildren(...message.outputs.map((node) => toDOM(node)));
+    cell.output.replaceChildren(...message.outputs.map((node) => toDOM(node)), ...cell.blocked);
     cell.output.classList.remove('stale');
     cell.ran = !message.failed || cell.throws;
     cell.status.textContent = message.failed ? `error · ${Math.round(message.milliseconds)} ms` : `ran · ${Math.max(1, Math.round(message.milliseconds))} ms`;
     cell.section.dispatchEvent(new CustomEvent('cell-ran', { bubbles: true, detail: { index: cell.index, failed: message.failed } }));
     this.running = { index: Math.min(message.index + 1, this.cells.length - 1), started: performance.now() };
+    if (message.stopped) this.stopForMemory(cell, message.stopped);
+  }
+
+  /**
+   * The cell's variables grew past the memory limit (memory.ts): ending the Worker is the only way
+   * to give that memory back, so every cell that ran must run again. The cell keeps its output,
+   * which says why, undimmed.
+   */
+  private stopForMemory(cell: Cell, why: string): void {
+    const short = why.replace(/^stopped: the cell /, '').replace(/ \(.*$/, '');
+    this.running = undefined;
+    this.stop(`Cell ${cell.index + 1} was stopped: it ${short}`);
+    cell.output.classList.remove('stale');
+    cell.status.textContent = 'stopped · too much memory';
   }
 
   /** Ends the Worker (and with it any loop), and marks what must be re-run. */
@@ -387,6 +435,15 @@ export class Notebook {
     this.barTimer.textContent = '';
     delete this.root.dataset.running;
   }
+}
+
+/** A line under a cell's output: the page's policy refused a request its code made, and why. */
+function blockedNote(url: string, directive: string): HTMLElement {
+  const note = document.createElement('p');
+  note.className = 'out out-stopped out-blocked';
+  const where = /^https?:|^wss?:/.test(url) ? url : `a ${url || 'hidden'} URL`;
+  note.textContent = `Blocked: ${where} (${directive}). This site makes no requests to other hosts: its Content-Security-Policy allows only the site itself.`;
+  return note;
 }
 
 /** Keys as the page shows them: `keys('Shift', 'Enter')` is <kbd><kbd>Shift</kbd>+<kbd>Enter</kbd></kbd>. */

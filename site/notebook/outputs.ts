@@ -72,7 +72,9 @@ export type Output =
   | { kind: 'matrix'; shape: string; dtype: string; rows: string[][] }
   | { kind: 'figure'; figure: Figure }
   | { kind: 'check'; passed: boolean; message: string }
-  | { kind: 'error'; name: string; message: string; line?: number };
+  | { kind: 'error'; name: string; message: string; line?: number }
+  /** What a cell printed past the output limits, counted but not shown (see OutputCollector). */
+  | { kind: 'omitted'; lines: number; characters: number; figures: number };
 
 /** Shows at most this many rows or columns of a matrix; the rest is elided with "…". */
 const MATRIX_LIMIT = 12;
@@ -137,6 +139,8 @@ export function outputText(output: Output): string {
       return `${output.passed ? '✓' : '✗'} ${output.message}`;
     case 'error':
       return `${output.name}: ${output.message}${output.line ? ` (line ${output.line})` : ''}`;
+    case 'omitted':
+      return omittedText(output);
   }
 }
 
@@ -248,4 +252,174 @@ function heatmapSummary(figure: HeatmapFigure): string {
     `Heatmap of a ${size} matrix${axes}${range ? `, values from ${brief(range[0])} to ${brief(range[1])}` : ''}, blue below zero and red above.`,
     ...(largest.length ? [`Largest in size: ${largest.map(cell).join('; ')}.`] : []),
   ].join(' ');
+}
+
+// ── How much one cell may show ───────────────────────────────────────────────────────────────
+
+/**
+ * The most lines of text one cell shows. A page took about 4 s to show a cell that printed
+ * 100,000 lines (sending them, building a node for each, laying them out), and the time grew with
+ * the lines; nobody reads past the first screens. The Worker and the build keep the same limits
+ * (NotebookSession collects every cell's outputs through an OutputCollector), so they agree.
+ */
+export const MAX_OUTPUT_LINES = 1000;
+/**
+ * The most characters of text one cell shows (about 50 KB): one huge string is as slow to show as
+ * many lines; a 200,000-character line took 130 ms to lay out on a busy two-core machine, this ~30 ms.
+ */
+export const MAX_OUTPUT_CHARACTERS = 50_000;
+/** The most figures one cell shows: each is an SVG or an image the page must build. */
+export const MAX_FIGURES = 20;
+/** The most numbers one cell's figures may hold together (points, pixels, cells): 25× the largest figure a chapter draws. */
+export const MAX_FIGURE_VALUES = 500_000;
+/** The most characters of an error message shown: the error is always shown, however much was printed before it. */
+export const MAX_ERROR_CHARACTERS = 10_000;
+
+const count = (n: number, noun: string): string => `${n.toLocaleString('en-US')} more ${noun}${n === 1 ? '' : 's'}`;
+
+/** "… 999,000 more lines not shown (a cell shows at most 1,000 lines)": what an `omitted` output says. */
+export function omittedText({ lines, characters, figures }: { lines: number; characters: number; figures: number }): string {
+  const parts = [...(characters > 0 ? [count(characters, 'character')] : []), ...(lines > 0 ? [count(lines, 'line')] : []), ...(figures > 0 ? [count(figures, 'figure')] : [])];
+  const limits = [
+    ...(lines > 0 || characters > 0 ? [`${MAX_OUTPUT_LINES.toLocaleString('en-US')} lines and ${MAX_OUTPUT_CHARACTERS.toLocaleString('en-US')} characters`] : []),
+    ...(figures > 0 ? [`${MAX_FIGURES} figures`] : []),
+  ];
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
+  return `… ${list} not shown (a cell shows at most ${limits.join(' and ')})`;
+}
+
+/** The number of lines in `text`: one more than its line breaks. */
+function lineCount(text: string): number {
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
+}
+
+/** How many numbers a figure holds: what it costs the page to draw. */
+function figureValues(figure: Figure): number {
+  switch (figure.type) {
+    case 'line':
+      return figure.series.reduce((total, series) => total + series.x.length + series.y.length, 0);
+    case 'scatter':
+      return 3 * figure.x.length + (figure.boundary?.classes.length ?? 0);
+    case 'heatmap':
+      return figure.values.length;
+    case 'images':
+      return figure.images.reduce((total, image) => total + image.length, 0);
+  }
+}
+
+/** The lines and characters a text-like output shows. */
+function textSize(output: Output): { lines: number; characters: number } {
+  if (output.kind === 'matrix') return { lines: output.rows.length + 1, characters: output.rows.reduce((total, row) => total + row.join(' ').length + 1, output.shape.length) };
+  const text = outputText(output);
+  return { lines: lineCount(text), characters: text.length };
+}
+
+/**
+ * Collects one cell's outputs within the limits above: text (prints, values, matrices, checks)
+ * until MAX_OUTPUT_LINES or MAX_OUTPUT_CHARACTERS, figures until MAX_FIGURES or MAX_FIGURE_VALUES.
+ * What comes after is counted, cheaply, and not kept; finish() ends the outputs with one
+ * `omitted` line saying exactly how much was not shown, then the cell's error, which always shows.
+ */
+export class OutputCollector {
+  private readonly shown: Output[] = [];
+  private errors: Output[] = [];
+  private lines = 0;
+  private characters = 0;
+  private figures = 0;
+  private values = 0;
+  private readonly hidden = { lines: 0, characters: 0, figures: 0 };
+  /** The text budget is spent: from here on text is only counted (what shows stays a prefix of what was printed). */
+  private textFull = false;
+  private figuresFull = false;
+
+  /** Adds one output (an error is kept for the end, its message cut to MAX_ERROR_CHARACTERS). */
+  push(output: Output): void {
+    if (output.kind === 'error') {
+      const message = output.message.length > MAX_ERROR_CHARACTERS ? `${output.message.slice(0, MAX_ERROR_CHARACTERS)}… (${count(output.message.length - MAX_ERROR_CHARACTERS, 'character')} not shown)` : output.message;
+      this.errors.push({ ...output, message });
+    } else if (output.kind === 'figure') this.pushFigure(output.figure);
+    else if (output.kind !== 'omitted') this.pushText(output);
+  }
+
+  /** Adds what print(...values) shows; once the text budget is spent it only counts the lines, without formatting numbers. */
+  print(values: unknown[]): void {
+    if (!this.textFull) {
+      this.push(values.length === 1 ? outputFor(values[0], 'text') : { kind: 'text', text: values.map((value) => formatValue(value)).join(' ') });
+      return;
+    }
+    if (values.length === 1 && values[0] instanceof Matrix) {
+      this.hidden.lines += textSize(matrixOutput(values[0])).lines;
+      return;
+    }
+    let lines = 1;
+    for (const value of values) {
+      if (typeof value === 'string') lines += lineCount(value) - 1;
+      else if (typeof value === 'object' && value !== null) lines += lineCount(formatValue(value)) - 1;
+    }
+    this.hidden.lines += lines;
+  }
+
+  private pushText(output: Output): void {
+    if (this.textFull) {
+      this.hidden.lines += textSize(output).lines;
+      return;
+    }
+    const size = textSize(output);
+    if (this.lines + size.lines <= MAX_OUTPUT_LINES && this.characters + size.characters <= MAX_OUTPUT_CHARACTERS) {
+      this.shown.push(output);
+      this.lines += size.lines;
+      this.characters += size.characters;
+      return;
+    }
+    this.textFull = true;
+    const linesLeft = MAX_OUTPUT_LINES - this.lines;
+    const charactersLeft = MAX_OUTPUT_CHARACTERS - this.characters;
+    // A table or a check shows whole or not at all; text shows as much as fits.
+    if ((output.kind !== 'text' && output.kind !== 'value') || linesLeft <= 0 || charactersLeft <= 0) {
+      this.hidden.lines += size.lines;
+      return;
+    }
+    this.shown.push({ kind: output.kind, text: this.cut(output.text, linesLeft, charactersLeft) });
+  }
+
+  /** The start of `text` that fits in `linesLeft` lines and `charactersLeft` characters; counts the rest as hidden. */
+  private cut(text: string, linesLeft: number, charactersLeft: number): string {
+    let byLines = text.length; // where line number `linesLeft` ends
+    for (let line = 1, from = 0; line <= linesLeft; line++) {
+      const end = text.indexOf('\n', from);
+      if (end === -1) break;
+      if (line === linesLeft) byLines = end;
+      from = end + 1;
+    }
+    const at = Math.min(byLines, charactersLeft);
+    if (text[at] === '\n') this.hidden.lines += lineCount(text.slice(at + 1));
+    else {
+      // Cut inside a line: the rest of that line counts as characters, the lines after it as lines.
+      const next = text.indexOf('\n', at);
+      this.hidden.characters += (next === -1 ? text.length : next) - at;
+      if (next !== -1) this.hidden.lines += lineCount(text.slice(next + 1));
+    }
+    return text.slice(0, at);
+  }
+
+  private pushFigure(figure: Figure): void {
+    const values = figureValues(figure);
+    if (!this.figuresFull && this.figures < MAX_FIGURES && this.values + values <= MAX_FIGURE_VALUES) {
+      this.shown.push({ kind: 'figure', figure });
+      this.figures += 1;
+      this.values += values;
+      return;
+    }
+    this.figuresFull = true;
+    this.hidden.figures += 1;
+  }
+
+  /** The outputs to show: what fitted, a line saying how much did not (if anything did not), then any error. */
+  finish(): Output[] {
+    const { lines, characters, figures } = this.hidden;
+    const omitted: Output[] = lines + characters + figures > 0 ? [{ kind: 'omitted', lines, characters, figures }] : [];
+    return [...this.shown, ...omitted, ...this.errors];
+  }
 }

@@ -14,8 +14,13 @@ export interface RunRequest {
   cells: RunnableCell[];
 }
 
-/** Worker → page: a cell started, or finished with these outputs. */
+/** Worker → page: a cell started, reported a download's progress, or finished with these outputs. */
 export type WorkerMessage =
   | { type: 'started'; run: number; index: number }
-  | { type: 'finished'; run: number; index: number; failed: boolean; milliseconds: number; outputs: HElement[]; text: string[] }
+  /** `stopped` says why the cell was stopped from outside its code (memory): the page then ends this Worker. */
+  | { type: 'finished'; run: number; index: number; failed: boolean; milliseconds: number; outputs: HElement[]; text: string[]; stopped?: string }
+  /** How a running cell's download is going, e.g. "downloading MNIST: 0.4 of 0.9 MB". */
+  | { type: 'progress'; run: number; index: number; text: string }
+  /** The page's Content-Security-Policy refused a request the running cell made (this Worker inherits it). */
+  | { type: 'blocked'; run: number; index: number; url: string; directive: string }
   | { type: 'done'; run: number };

@@ -6,6 +6,7 @@ import type { Code, Root } from 'mdast';
 import { findCells, readFrontmatter, unexpectedMessage, type Cell } from './chapter.ts';
 import { renderOutputs, h } from './render.ts';
 import { NotebookSession, runCells, type CellResult } from './runtime.ts';
+import { nodeDatasetSource } from './datasets-node.ts';
 
 interface VFileLike {
   path?: string;
@@ -24,7 +25,7 @@ export default function remarkCells() {
   return async (tree: Root, file: VFileLike): Promise<void> => {
     const found = findCells(tree);
     if (found.length === 0) return;
-    const { results, unexpected } = await runCells(new NotebookSession({ seed: seedOf(file) }), found.map(({ cell }) => cell));
+    const { results, unexpected } = await runCells(new NotebookSession({ seed: seedOf(file), datasets: nodeDatasetSource() }), found.map(({ cell }) => cell));
     if (unexpected.length > 0) throw new Error(unexpectedMessage(file.path ?? 'chapter', unexpected[0]));
     for (const [i, { cell, node, parent, position }] of found.entries()) (parent.children as unknown[])[position] = cellSection(cell, node, results[i]);
   };

@@ -4,7 +4,7 @@
 // readable on a phone, and a summary for screen readers. The build puts the tree into the static
 // page; the page turns the same tree into DOM nodes. No cell output is ever parsed as HTML, so
 // nothing a reader prints can become markup. Colours come from site/styles/figures.css.
-import { figureSummary, type Figure, type HeatmapFigure, type ImagesFigure, type LineFigure, type Output, type ScatterFigure } from './outputs.ts';
+import { figureSummary, omittedText, type Figure, type HeatmapFigure, type ImagesFigure, type LineFigure, type Output, type ScatterFigure } from './outputs.ts';
 import { encodePNG, pngDataURL } from './png.ts';
 import { formatNumber } from '../../lib/format.ts';
 
@@ -52,6 +52,8 @@ export function renderOutput(output: Output): HElement {
         `: ${output.message}`,
         ...(output.line ? [h('span', { class: 'out-line' }, [` (line ${output.line})`])] : []),
       ]);
+    case 'omitted':
+      return h('p', { class: 'out out-omitted' }, [omittedText(output)]);
     case 'figure':
       return h('figure', { class: `out out-figure figure-${output.figure.type}` }, [
         renderFigure(output.figure),

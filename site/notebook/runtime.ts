@@ -4,9 +4,11 @@
 // it, so the outputs a reader sees are the outputs the tests checked.
 import * as scratchnet from '../../lib/index.ts';
 import { Matrix, seed } from '../../lib/index.ts';
-import { heatmapFigure, imagesFigure, linePlot, scatterPlot, type ImagesOptions, type LinePlotOptions, type ScatterPlotOptions } from './figures.ts';
+import { heatmapFigure, imagesFigure, linePlot, scatterPlot, type HeatmapOptions, type ImagesOptions, type LinePlotOptions, type ScatterPlotOptions } from './figures.ts';
 import { CellSyntaxError, compileCell } from './transform.ts';
-import { formatValue, outputFor, type Figure, type Output } from './outputs.ts';
+import { memoryGuard } from './memory.ts';
+import { OutputCollector, outputFor, type Figure, type Output } from './outputs.ts';
+import { DatasetUnavailable, datasetHelpers, type DatasetSource } from './datasets.ts';
 
 /** What running one cell produced. */
 export interface CellResult {
@@ -15,29 +17,32 @@ export interface CellResult {
   failed: boolean;
   /** Wall-clock milliseconds. */
   milliseconds: number;
+  /** Why the cell was stopped from outside its code (its variables grew past the memory limit): the Worker holding it must end. */
+  stopped?: string;
 }
 
 /** Options for a session. */
 export interface SessionOptions {
   /** Seeds scratchnet's default generator before the first cell (the chapter's seed). */
   seed?: number;
+  /** Where loadDataset() reads MNIST and Fashion-MNIST: the installed files in Node, the site's copies in the page. */
+  datasets?: DatasetSource;
 }
 
 /** Runs notebook cells one after another, sharing their top-level names. */
 export class NotebookSession {
   /** The names every cell can use: the library, the helpers, and what earlier cells declared. */
   readonly scope: Record<string, unknown>;
-  private outputs: Output[] = [];
+  /** The running cell's outputs, kept within the output limits (see OutputCollector). */
+  private outputs = new OutputCollector();
 
   constructor(options: SessionOptions = {}) {
     seed(options.seed ?? 0);
-    const print = (...values: unknown[]): void => {
-      if (values.length === 1) this.outputs.push(outputFor(values[0], 'text'));
-      else this.outputs.push({ kind: 'text', text: values.map((value) => formatValue(value)).join(' ') });
-    };
+    const print = (...values: unknown[]): void => this.outputs.print(values);
     const figure = (value: Figure): void => void this.outputs.push({ kind: 'figure', figure: value });
     this.scope = {
       ...scratchnet,
+      ...datasetHelpers(options.datasets),
       print,
       console: { log: print, info: print, warn: print, error: print, debug: print },
       // Returns nothing, so an exercise cell ending in check(...) shows only the ✓ or ✗ line.
@@ -46,7 +51,8 @@ export class NotebookSession {
       },
       linePlot: (series: Record<string, ArrayLike<number>>, options: LinePlotOptions = {}) => figure(linePlot(series, options)),
       scatterPlot: (x: Matrix, labels: ArrayLike<number>, options: ScatterPlotOptions = {}) => figure(scatterPlot(x, labels, options)),
-      heatmap: (m: Matrix, options: { title?: string } = {}) => figure(heatmapFigure(m, options)),
+      // Also a confusion matrix's rows of counts, with { labels, rowTitle, colTitle, counts: true }.
+      heatmap: (m: Matrix | number[][], options: HeatmapOptions = {}) => figure(heatmapFigure(m, options)),
       showImages: (images: Matrix, options: ImagesOptions = {}) => figure(imagesFigure(images, options)),
     };
     // seed() replaces the library's default generator, so cells get a stand-in that always
@@ -63,19 +69,26 @@ export class NotebookSession {
   /** Runs one cell's source; `index` (0-based) names it in error messages. */
   async run(source: string, index: number): Promise<CellResult> {
     const started = performance.now();
-    this.outputs = [];
+    this.outputs = new OutputCollector();
     const outputs = this.outputs;
     let failed = false;
+    let stopped: string | undefined;
+    // Every loop in the cell calls this (memory.ts): past the limit it throws, and the cell is marked stopped even if it catches that.
+    const tick = memoryGuard(() => Object.values(this.scope), { onLimit: (error) => (stopped = error.message) });
     try {
       const compiled = compileCell(source, Object.keys(this.scope), `cell-${index + 1}.ts`);
-      const run = (0, eval)(compiled.code) as (scope: Record<string, unknown>, load: (name: string) => unknown) => Promise<unknown>;
-      const value = await run(this.scope, importModule);
+      const run = (0, eval)(compiled.code) as (scope: Record<string, unknown>, load: (name: string) => unknown, guard: typeof tick) => Promise<unknown>;
+      const value = await run(this.scope, importModule, tick);
       if (compiled.returnsValue && value !== undefined) outputs.push(outputFor(value, 'value'));
     } catch (error) {
-      failed = true;
-      outputs.push(errorOutput(error, index));
+      // A missing dataset is not the cell's fault: it says how to get the data, and the run goes on.
+      if (error instanceof DatasetUnavailable) outputs.push({ kind: 'text', text: error.message });
+      else {
+        failed = true;
+        outputs.push(errorOutput(error, index));
+      }
     }
-    return { outputs, failed, milliseconds: performance.now() - started };
+    return { outputs: outputs.finish(), failed, milliseconds: performance.now() - started, ...(stopped ? { stopped } : {}) };
   }
 }
 

@@ -4,10 +4,11 @@
 // value of a final expression is returned. Runs the same in the build, the tests and the Worker.
 import { parse, type Node, type Program, type Pattern } from 'acorn';
 import { transform } from 'sucrase';
+import { guardLoops } from './guard.ts';
 
 /** A cell compiled to a JavaScript function expression, ready for indirect eval. */
 export interface CompiledCell {
-  /** `(async function (__scope, __import) { … })` with a sourceURL, so stack traces name the cell. */
+  /** `(async function (__scope, __import, __tick) { … })` with a sourceURL, so stack traces name the cell. */
   code: string;
   /** Names the cell declares at its top level (including imports). */
   declared: string[];
@@ -43,6 +44,9 @@ export function compileCell(source: string, known: Iterable<string>, sourceURL: 
     const { message, line } = describeSyntaxError(error, javascript);
     throw new CellSyntaxError(message, line);
   }
+  // Every loop checks the memory the cell holds (guard.ts, memory.ts); only text is added, no lines.
+  javascript = guardLoops(javascript);
+  program = parse(javascript, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true, locations: true });
 
   const declared = new Set<string>();
   const constants = new Set<string>(); // imports and const: their value can be saved as it is
@@ -120,9 +124,11 @@ export function compileCell(source: string, known: Iterable<string>, sourceURL: 
         : `try { ${name}; Object.defineProperty(__scope, ${JSON.stringify(name)}, { get: () => ${name}, set: (__value) => { ${name} = __value; }, enumerable: true, configurable: true }); } catch {}`,
     ),
   ].join(' ');
+  // What the cell's loops hand __tick: its names as they are now (one in its temporal dead zone is skipped).
+  const roots = [...inherited, ...declared].map((name) => `try { r.push(${name}); } catch {}`).join(' ');
   // All of this shares line 1 with the cell's first line, so line numbers in errors match the cell's.
   const code =
-    `(async function (__scope, __import) { ${prologue}let __save; try { return await (async () => { __save = () => { ${save} }; ${body}\n})(); } finally { __save?.(); } })` +
+    `(async function (__scope, __import, __tick) { ${prologue}let __save, __roots; try { return await (async () => { __save = () => { ${save} }; __roots = () => { const r = []; ${roots} return r; }; ${body}\n})(); } finally { __save?.(); } })` +
     `\n//# sourceURL=${sourceURL}`;
   return { code, declared: [...declared], returnsValue };
 }

@@ -5,19 +5,38 @@ import { outputText } from './outputs.ts';
 import type { RunRequest, WorkerMessage } from './protocol.ts';
 import { renderOutputs } from './render.ts';
 import { NotebookSession, runCells } from './runtime.ts';
+import { browserDatasetSource } from './datasets-browser.ts';
+import { guardNetwork, type NetworkScope } from './network.ts';
+
+// Before anything can fetch: a request to another host fails with a sentence saying why, and a
+// relative URL means this site (the Worker runs from a blob: URL, see blob-worker.ts).
+guardNetwork(self as unknown as NetworkScope, self.location.origin);
+// Whatever the wrapped functions do not cover (import() of another host's script, say) the policy
+// refuses; the cell's output says so, since the browser logs nothing for a Worker's refusals.
+addEventListener('securitypolicyviolation', (event) => {
+  const { blockedURI, effectiveDirective } = event as SecurityPolicyViolationEvent;
+  if (current) post({ type: 'blocked', ...current, url: blockedURI, directive: effectiveDirective });
+});
 
 let session: NotebookSession | undefined;
 const post = (message: WorkerMessage): void => postMessage(message);
+// The cell running now, so a dataset download can say how it is going in that cell's status.
+let current: { run: number; index: number } | undefined;
+// One source for the Worker's life: a dataset downloads once, however often the cells run.
+const datasets = browserDatasetSource({ onProgress: (text) => current && post({ type: 'progress', ...current, text }) });
 
 addEventListener('message', async (event: MessageEvent<RunRequest>) => {
   const request = event.data;
   if (request.type !== 'run') return;
-  if (request.fresh || !session) session = new NotebookSession({ seed: request.seed });
+  if (request.fresh || !session) session = new NotebookSession({ seed: request.seed, datasets });
   const run = request.run;
   // runCells stops after a cell that fails unexpectedly; the page marks the cells it was sent
   // but never heard about as not run.
   await runCells(session, request.cells, {
-    onStart: (cell) => post({ type: 'started', run, index: cell.index }),
+    onStart: (cell) => {
+      current = { run, index: cell.index };
+      post({ type: 'started', run, index: cell.index });
+    },
     onFinish: (cell, result) =>
       post({
         type: 'finished',
@@ -27,6 +46,8 @@ addEventListener('message', async (event: MessageEvent<RunRequest>) => {
         milliseconds: result.milliseconds,
         outputs: renderOutputs(result.outputs),
         text: result.outputs.map(outputText),
+        // Past the memory limit the page ends this Worker, the only way to give the memory back.
+        ...(result.stopped ? { stopped: result.stopped } : {}),
       }),
   });
   post({ type: 'done', run });

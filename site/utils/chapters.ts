@@ -3,7 +3,8 @@
 // page's path and the previous/next links never disagree; new chapters appear everywhere.
 import { getCollection, type CollectionEntry } from 'astro:content';
 
-export type Chapter = CollectionEntry<'chapters'>;
+/** A chapter as the site shows it: its content entry and its number in reading order (1, 2, 3…). */
+export type Chapter = CollectionEntry<'chapters'> & { number: number };
 
 /** A run of consecutive chapters that share a `part` in their frontmatter. */
 export interface Part {
@@ -14,10 +15,14 @@ export interface Part {
   chapters: Chapter[];
 }
 
-/** All chapters in reading order (frontmatter `order`, then id to keep ties stable). */
+/**
+ * All chapters in reading order (frontmatter `order`, then id to keep ties stable), numbered by
+ * their place in it: files are numbered with gaps so chapters can be inserted, and the reader
+ * still sees 1, 2, 3…
+ */
 export async function getChapters(): Promise<Chapter[]> {
   const chapters = await getCollection('chapters');
-  return chapters.sort((a, b) => a.data.order - b.data.order || a.id.localeCompare(b.id));
+  return chapters.sort((a, b) => a.data.order - b.data.order || a.id.localeCompare(b.id)).map((chapter, index) => ({ ...chapter, number: index + 1 }));
 }
 
 /** The chapters grouped into parts; a chapter without a `part` stays in the part before it. */

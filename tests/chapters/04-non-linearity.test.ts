@@ -1,6 +1,7 @@
 // Chapter 4 (non-linearity): runs every cell and checks what the page shows: two linear layers
 // equal one merged layer, a linear model stays near chance on the spirals while the same model
-// with ReLU learns them, the activation values, and that each exercise is solvable.
+// with ReLU learns them (and scores lower on a fresh spiral than on its training points), the
+// activation values, and that each exercise is solvable.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chapterChecks, figureOf, textOf } from '../support/chapter-checks.ts';
 import { type RanChapter, runChapterFile } from '../support/chapters.ts';
@@ -44,7 +45,7 @@ describe('chapter 4: non-linearity', () => {
   });
 
   it('trains a linear model that stays near chance and draws its decision regions', () => {
-    expect(textOf(chapter, 'const linearModel')).toBe('accuracy: 44.0%\n[scatter figure: Without an activation: straight boundaries]');
+    expect(textOf(chapter, 'const linearModel')).toBe('training accuracy: 44.0%\n[scatter figure: Without an activation: straight boundaries]');
     expect(figureOf(chapter, 'const linearModel', 'scatter').boundary?.classes.length).toBe(200 * 200);
   });
 
@@ -82,8 +83,17 @@ describe('chapter 4: non-linearity', () => {
   });
 
   it('trains the same model with ReLU to a much higher accuracy', () => {
-    expect(textOf(chapter, 'const reluModel')).toBe('accuracy: 89.7%\n[scatter figure: With ReLU: boundaries that bend]');
+    expect(textOf(chapter, 'const reluModel')).toBe('training accuracy: 89.7%\n[scatter figure: With ReLU: boundaries that bend]');
     expect(figureOf(chapter, 'const reluModel', 'scatter').boundary).toBeDefined();
+  });
+
+  it('scores the ReLU model on a fresh spiral from another seed, clearly below its training accuracy', () => {
+    const [training, fresh] = textOf(chapter, 'const fresh').split('\n');
+    expect([training, fresh]).toEqual(['training accuracy:         89.7%', 'accuracy on a new spiral:  81.3%']);
+    // The gap is more than a few points' noise: 300 new points put 81.3% within about ±2.3 points of the truth.
+    const percent = (line: string) => Number(/([\d.]+)%/.exec(line)![1]);
+    expect(percent(training) - percent(fresh)).toBeGreaterThan(5);
+    expect(figureOf(chapter, 'const fresh', 'scatter').boundary).toBeDefined();
   });
 
   it('plots a linear model that levels off and a ReLU model that keeps improving', () => {

@@ -1,9 +1,9 @@
-// Chapter 7, derivatives and gradients: runs its cells as the page does and checks what they
-// show (the delta table with its 2h error and its floating-point collapse, the rules against
-// numerical derivatives, partials, gradient descent on a bowl, the chain rule), that every
-// exercise is solvable, and that the prose states only numbers a cell prints.
+// Chapter 7, derivatives and gradients: runs its cells as the page does and checks what they show
+// (the delta table with its 2h error and floating-point collapse, the power, sum, exp, log, product
+// and quotient rules against numerical derivatives, partials, gradient descent on a bowl, the chain
+// rule, softmax's Jacobian), that every exercise is solvable, and that the prose's numbers are printed.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chapterChecks, figureOf, linesOf, outputsOf, textOf } from '../support/chapter-checks.ts';
+import { chapterChecks, figureOf, linesOf, matricesOf, outputsOf, textOf } from '../support/chapter-checks.ts';
 import { type RanChapter, runChapterFile } from '../support/chapters.ts';
 
 const FILE = '07-derivatives.mdx';
@@ -111,6 +111,42 @@ describe('chapter 7, derivatives and gradients', () => {
       'x = 0.5: rules give 4.5625 numerical: 4.5625',
       'x = 2: rules give 448 numerical: 448',
     ]);
+  });
+
+  it('checks the exponential, logarithm, product and quotient rules against the numerical derivative at two points each', () => {
+    const table = linesOf(chapter, 'const newRules');
+    expect(table).toHaveLength(8);
+    const rows = table.map((line) => /^(.+) x = (\S+): rule (\S+) numerical (\S+)$/.exec(line)!);
+    expect(rows.map((row) => `${row[1]} at ${row[2]}`)).toEqual([
+      'eˣ at 0.5', 'eˣ at 2', 'log x at 0.5', 'log x at 2', 'x² · eˣ at 0.5', 'x² · eˣ at 2', '(x² + 1) / (x + 3) at 0.5', '(x² + 1) / (x + 3) at 2',
+    ]);
+    // Each rule's value is the derivative worked out here, and its numerical estimate agrees to the 8 digits shown.
+    const exact: Record<string, (v: number) => number> = {
+      'eˣ': Math.exp,
+      'log x': (v) => 1 / v,
+      'x² · eˣ': (v) => (v * v + 2 * v) * Math.exp(v),
+      '(x² + 1) / (x + 3)': (v) => (v * v + 6 * v - 1) / (v + 3) ** 2,
+    };
+    for (const [, name, at, rule, numerical] of rows) {
+      expect(numerical, `${name} at ${at}`).toBe(rule);
+      expect(Number(rule)).toBeCloseTo(exact[name](Number(at)), 6);
+    }
+  });
+
+  it('derives the softmax Jacobian S_j(δ_jk − S_k) and matches it by nudging each score', () => {
+    const text = linesOf(chapter, 'const softmaxOf');
+    expect(text[0]).toBe('probabilities: [0.7, 0.1, 0.2]');
+    const [formula, nudged] = matricesOf(chapter, 'const softmaxOf');
+    expect(nudged).toEqual(formula);
+    // diag(S) − S Sᵀ for S = [0.7, 0.1, 0.2], worked out here.
+    const s = [0.7, 0.1, 0.2];
+    const expected = s.flatMap((sj, j) => s.map((sk, k) => sj * ((j === k ? 1 : 0) - sk)));
+    formula.forEach((value, i) => expect(value).toBeCloseTo(expected[i], 12));
+    expect(chapter.body).toContain('= S_j \\,(\\delta_{jk} - S_k)');
+  });
+
+  it('lists the exponential, logarithm, product and quotient rules in its table', () => {
+    for (const row of ['| exponential | $e^x$ | $e^x$ |', '| logarithm | $\\log x$ | $\\dfrac{1}{x}$ |', '| product |', '| quotient |']) expect(chapter.body).toContain(row);
   });
 
   it('finds the partial derivatives of a sum, a product and a maximum', () => {

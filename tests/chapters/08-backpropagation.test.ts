@@ -1,8 +1,7 @@
-// Chapter 8, backpropagation: runs its cells as the page does and checks the book's numbers
-// (the neuron's 6 and its gradients, the batch example, ReLU, the softmax Jacobian, the combined
-// and separate softmax + cross-entropy gradients), the spiral network's backward pass, the
-// gradient check passing and catching a broken ReLU (printing round-off noise only as a
-// comparison, so every JavaScript engine shows the same text), the exercises, and the prose's numbers.
+// Chapter 8, backpropagation: runs its cells as the page does and checks the book's numbers (the
+// neuron's 6 and its gradients, the batch example, ReLU, the softmax Jacobian and its row and column
+// sums, the combined and separate gradients, the clip and underflow), the spiral network's backward
+// pass, the gradient check passing and catching a broken ReLU, the exercises, and the prose's numbers.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CategoricalCrossEntropy, Matrix, Softmax, SoftmaxCrossEntropy, formatNumber, matmul, max, map, subtract, transpose } from '../../lib/index.ts';
 import { chapterChecks, linesOf, outputsOf } from '../support/chapter-checks.ts';
@@ -68,12 +67,18 @@ describe('chapter 8, backpropagation', () => {
     expect(outputsOf(chapter, 'const firstSample').filter((o) => o.kind === 'matrix').map((o) => (o.kind === 'matrix' ? o.shape : ''))).toEqual(['3×4', '4×3', '1×3']);
   });
 
-  it('shows that in float32 the batch example prints -0.07000001 and -0.7600001, as the prose says', () => {
+  it('shows that in float32 the batch example prints -0.07000001 and -0.7600001, from weights rounded on the way in', () => {
     const dvalues = Matrix.fromRows([[1, 1, 1], [2, 2, 2], [3, 3, 3]]);
     const weights = transpose(Matrix.fromRows([[0.2, 0.8, -0.5, 1], [0.5, -0.91, 0.26, -0.5], [-0.26, -0.27, 0.17, 0.87]]));
     const dinputs = matmul(dvalues, transpose(weights));
     expect(formatNumber(dinputs.get(0, 2), { dtype: 'float32' })).toBe('-0.07000001');
     expect(formatNumber(dinputs.get(1, 1), { dtype: 'float32' })).toBe('-0.7600001');
+    // As the prose says: the weights are rounded on the way in, the sum runs in 64 bits and rounds once.
+    const f = Math.fround;
+    expect(dinputs.get(0, 2)).toBe(f(-0.5 + f(0.26) + f(0.17)));
+    expect(dinputs.get(1, 1)).toBe(f(2 * f(0.8) + 2 * f(-0.91) + 2 * f(-0.27)));
+    expect(dinputs.get(0, 2)).not.toBe(f(-0.07));
+    expect(dinputs.get(1, 1)).not.toBe(f(-0.76));
   });
 
   it("matches Dense.backward's results exactly", () => {
@@ -84,9 +89,27 @@ describe('chapter 8, backpropagation', () => {
     expect(linesOf(chapter, 'const reluLayer')).toEqual(['1 2 0 0', '5 0 0 8', '0 10 11 0']);
   });
 
-  it("builds the softmax Jacobian for [0.7, 0.1, 0.2] and Softmax.backward gives its first column", () => {
+  it("builds the softmax Jacobian for [0.7, 0.1, 0.2] and Softmax.backward gives its first row", () => {
     expect(linesOf(chapter, 'const jacobian')).toEqual(['0.21 -0.07 -0.14', '-0.07 0.09 -0.02', '-0.14 -0.02 0.16']);
     expect(linesOf(chapter, 'const softmax = new Softmax()')).toEqual(['softmax output: [0.7, 0.1, 0.2]', '0.21 -0.07 -0.14']);
+  });
+
+  it('sums the Jacobian along its rows and down its columns to 0, up to float64 rounding', () => {
+    expect(linesOf(chapter, 'const rowSums')).toEqual(['row sums: [0, 0, 0]', 'column sums: [0, 0, 0]', 'every sum below 1e-15: true']);
+    // The two sums mean different things: a row sum is one output's change when every input shifts
+    // (softmax ignores a shift), a column sum is the outputs' total change when one input moves (they sum to 1).
+    const softmax = (z: number[]) => {
+      const exps = z.map(Math.exp);
+      const total = exps.reduce((a, b) => a + b, 0);
+      return exps.map((v) => v / total);
+    };
+    const z = [0.7, 0.1, 0.2].map(Math.log);
+    const shifted = softmax(z.map((v) => v + 0.5));
+    softmax(z).forEach((value, j) => expect(shifted[j]).toBeCloseTo(value, 14));
+    for (let k = 0; k < 3; k++) {
+      const nudged = softmax(z.map((v, i) => (i === k ? v + 0.5 : v)));
+      expect(nudged.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 14);
+    }
   });
 
   it("computes cross-entropy's gradient −y/ŷ/n for the book's three samples", () => {
@@ -113,6 +136,40 @@ describe('chapter 8, backpropagation', () => {
       'separate gradient: [-0.0206115360969, 0.0206115360545, 4.24835422027e-11]',
       'the separate gradient is 48.5 times too small',
     ]);
+  });
+
+  it('shows the unclipped separate path turning an underflowed probability into NaN, and the combined one staying right', () => {
+    expect(linesOf(chapter, 'const farBehind =')).toEqual([
+      'probability of the target class: 0',
+      '−y / ŷ without the clip: -Infinity',
+      'then softmax backward: [NaN, NaN, NaN]',
+      'the combined gradient: [-1, 1, 0]',
+    ]);
+  });
+
+  it('underflows a float32 probability to 0 at a score gap of about 104, and a float64 one at about 745, as the prose says', () => {
+    const targetProbability = (gap: number, dtype: 'float32' | 'float64') => {
+      const softmax = new Softmax();
+      softmax.forward(Matrix.fromRows([[0, gap, 0]], { dtype }));
+      return softmax.output!.get(0, 0);
+    };
+    expect(targetProbability(103, 'float32')).toBeGreaterThan(0);
+    expect(targetProbability(104, 'float32')).toBe(0);
+    expect(targetProbability(744, 'float64')).toBeGreaterThan(0);
+    expect(targetProbability(746, 'float64')).toBe(0);
+    // "below about 1e-45": the smallest positive float32.
+    expect(Math.fround(1.4e-45)).toBeGreaterThan(0);
+    expect(Math.fround(0.7e-45)).toBe(0);
+  });
+
+  it('gets the confidently wrong example right on the separate path in float64 once the clip is left out', () => {
+    const softmax = new Softmax();
+    softmax.forward(Matrix.fromRows([[0, 20, 0]], { dtype: 'float64' }));
+    const p = softmax.output!.toArray();
+    expect(p[0]).toBeCloseTo(2e-9, 9); // "about 2 × 10⁻⁹"
+    const unclipped = softmax.backward(Matrix.fromRows([[-1 / p[0], 0, 0]], { dtype: 'float64' })).toArray();
+    const combined = new SoftmaxCrossEntropy().backward(softmax.output!, [0]).toArray();
+    unclipped.forEach((value, i) => expect(value).toBeCloseTo(combined[i], 12));
   });
 
   it('runs the spiral network forward to a loss near log 3 and backward to a gradient of every shape', () => {

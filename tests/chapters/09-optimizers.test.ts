@@ -1,7 +1,7 @@
 // Chapter 9, optimizers: runs its cells as the page does and checks the SGD loop's trajectory,
 // the learning rates that are too small and too large (with every ReLU dead), decay against its
 // formula, each optimizer's steps on one weight, Adam's state after one step, the race's curves
-// and table, the exercises, and that the prose states only numbers a cell prints.
+// and table, training against fresh-spiral accuracy, the exercises, and the prose's numbers.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chapterChecks, figureOf, linesOf, type Marker, matricesOf, textOf } from '../support/chapter-checks.ts';
 import { type RanChapter, runChapterFile } from '../support/chapters.ts';
@@ -44,15 +44,15 @@ describe('chapter 9, optimizers', () => {
 
   it('trains with the written-out SGD loop, starting at log 3 and barely moving in 300 steps', () => {
     expect(linesOf(chapter, 'const sgdLoss')).toEqual([
-      'step 0: loss 1.099, accuracy 0.36',
-      'step 50: loss 1.096, accuracy 0.43',
-      'step 100: loss 1.077, accuracy 0.427',
-      'step 150: loss 1.066, accuracy 0.46',
-      'step 200: loss 1.062, accuracy 0.45',
-      'step 250: loss 1.061, accuracy 0.453',
-      'step 300: loss 1.061, accuracy 0.447',
+      'step 0: loss 1.099, training accuracy 0.36',
+      'step 50: loss 1.096, training accuracy 0.43',
+      'step 100: loss 1.077, training accuracy 0.427',
+      'step 150: loss 1.066, training accuracy 0.46',
+      'step 200: loss 1.062, training accuracy 0.45',
+      'step 250: loss 1.061, training accuracy 0.453',
+      'step 300: loss 1.061, training accuracy 0.447',
     ]);
-    const { loss, accuracy } = lineSeries(chapter, SGD_PLOT);
+    const { loss, 'training accuracy': accuracy } = lineSeries(chapter, SGD_PLOT);
     expect(loss).toHaveLength(301);
     expect(accuracy).toHaveLength(301);
     expect(loss[0]).toBeCloseTo(Math.log(3), 3);
@@ -62,9 +62,9 @@ describe('chapter 9, optimizers', () => {
 
   it('shows 0.1 too small, 10 too large, and every hidden ReLU dead after 10', () => {
     expect(linesOf(chapter, LEARNING_RATES)).toEqual([
-      'learning rate 0.1 final loss 1.098, accuracy 0.433',
-      'learning rate 1 final loss 1.061, accuracy 0.447',
-      'learning rate 10 final loss 2.005, accuracy 0.333',
+      'learning rate 0.1 final loss 1.098, training accuracy 0.433',
+      'learning rate 1 final loss 1.061, training accuracy 0.447',
+      'learning rate 10 final loss 2.005, training accuracy 0.333',
       '[line figure: The same start, three learning rates]',
       'after learning rate 10, 0 of the 64 hidden neurons fire for any of the points',
     ]);
@@ -126,7 +126,17 @@ describe('chapter 9, optimizers', () => {
   it("shows Adam's state after one step: m = 0.1·g and v = 0.001·g², and weights moved by nearly η", () => {
     const text = linesOf(chapter, 'const adam = new Adam');
     expect(text[0]).toBe('state kept for dense2: ["weightMomentums", "biasMomentums", "weightCache", "biasCache"]');
-    expect(text.slice(-2)).toEqual(['first-layer weights that moved by more than 0.049: 119 of 128', 'smallest move: 0.03723 largest move: 0.04999']);
+    expect(text.slice(-3)).toEqual([
+      'first-layer gradients, ignoring the sign: smallest 2.9e-7 largest 0.00052',
+      'first-layer weights that moved by more than 0.049: 119 of 128',
+      'smallest move: 0.03723 largest move: 0.04999',
+    ]);
+    // The prose: a range of almost two thousand, and the smallest move is the smallest gradient's η·g/(g + ε).
+    const [smallest, largest] = /smallest (\S+) largest (\S+)$/.exec(text.at(-3)!)!.slice(1).map(Number);
+    expect(largest / smallest).toBeGreaterThan(1500);
+    expect(largest / smallest).toBeLessThan(2000);
+    const smallestMove = Number(/smallest move: (\S+)/.exec(text.at(-1)!)![1]);
+    expect((0.05 * smallest) / (smallest + 1e-7)).toBeCloseTo(smallestMove, 3);
     const [g, m, v] = matricesOf(chapter, 'const adam = new Adam');
     expect(g).toHaveLength(3);
     g.forEach((gi, i) => {
@@ -138,7 +148,7 @@ describe('chapter 9, optimizers', () => {
   it('races five optimizers from the same start: Adam leads, momentum spikes then recovers, SGD stays on the plateau', () => {
     expect(linesOf(chapter, RACE)).toEqual([
       '[line figure: Five optimizers, one start, 300 steps]',
-      'optimizer final loss lowest loss final accuracy',
+      'optimizer final loss lowest loss training accuracy',
       'SGD 1.061 1.061 0.447',
       'SGD + momentum 0.746 0.746 0.61',
       'AdaGrad 0.878 0.8752 0.523',
@@ -170,6 +180,15 @@ describe('chapter 9, optimizers', () => {
       expect(curves[name][50]).toBeLessThan(momentum[50]);
       expect(curves[name][50]).toBeLessThan(curves.SGD[50]);
     }
+  });
+
+  it("scores Adam's network on a fresh spiral from another seed, clearly below its training accuracy", () => {
+    const [training, fresh] = linesOf(chapter, 'const fresh =');
+    expect([training, fresh]).toEqual(['training accuracy: 0.733', 'accuracy on a new spiral: 0.65']);
+    // The race's table showed the same training accuracy.
+    expect(linesOf(chapter, RACE).at(-1)).toMatch(/ 0\.733$/);
+    const value = (line: string) => Number(line.split(' ').at(-1));
+    expect(value(training) - value(fresh)).toBeGreaterThan(0.05);
   });
 
   it("draws the decision regions of Adam's network", () => {

@@ -1,41 +1,29 @@
 // The exercises' hints and worked solutions in real Chromium, on the built site: a hint opens and
 // closes from the keyboard; a worked solution stays shut until its cell has run or the reader
 // chooses "Show anyway", then opens from the keyboard and shows highlighted code; both are plain
-// disclosures without JavaScript, and their text keeps its contrast in both themes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium, serveDirectory } from '../../scripts/browser.ts';
+// disclosures without JavaScript, and their text keeps its contrast in both themes. That every
+// chapter numbers its exercises, hints and solutions is checked by chapter-pages.test.ts.
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { browserSuite, chapterPath, chapters, html, type Opened } from '../support/browser-suite.ts';
 
-const site = resolve(import.meta.dirname, '../../dist/site');
-const html = (chapter: string): string => readFileSync(join(site, 'chapters', chapter, 'index.html'), 'utf8');
-const withExercises = readdirSync(join(site, 'chapters')).sort().filter((chapter) => html(chapter).includes('data-exercise-solution'));
+const suite = browserSuite();
+const withExercises = chapters.filter((chapter) => html(chapterPath(chapter)).includes('data-exercise-solution'));
 // The keyboard tests use the first chapter with exercises; its cells run in milliseconds.
-const first = `/chapters/${withExercises[0]}/`;
-let server: Awaited<ReturnType<typeof serveDirectory>>;
-let browser: Browser;
+const first = chapterPath(withExercises[0]);
 
-beforeAll(async () => {
-  server = await serveDirectory(site);
-  browser = await launchChromium();
-}, 60_000);
+/** Opens a page in a fresh context (its own storage, so a reload remembers what it did), collecting console errors; with JavaScript, once its exercises are set up. */
+async function open(path: string, options: { dark?: boolean; javaScript?: boolean } = {}): Promise<Opened> {
+  const opened = await suite.open(path, options);
+  if (options.javaScript !== false) await opened.page.waitForSelector('[data-notebook=ready] section.cell[data-exercise]');
+  return opened;
+}
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Opens a page in a fresh context (so nothing is remembered), collecting console errors. */
-async function open(path: string, options: { dark?: boolean; javaScript?: boolean } = {}): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, colorScheme: options.dark ? 'dark' : 'light', javaScriptEnabled: options.javaScript ?? true });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${server.url}${path}`);
-  if (options.javaScript !== false) await page.waitForSelector('[data-notebook=ready] section.cell[data-exercise]');
-  return { page, context, errors };
+/** Loads a page afresh, with nothing remembered, in the file's warm shared page, once its exercises are set up. */
+async function visit(path: string, options: { dark?: boolean } = {}): Promise<Opened> {
+  const opened = await suite.visit(path, options);
+  await opened.page.waitForSelector('[data-notebook=ready] section.cell[data-exercise]');
+  return opened;
 }
 
 /** The first exercise's cell, hint and solution. */
@@ -59,21 +47,8 @@ describe('an exercise', () => {
     expect(withExercises.length).toBeGreaterThan(0);
   });
 
-  it.each(withExercises)('%s numbers each exercise cell with its hint and its solution, locked, and logs no errors', async (chapter) => {
-    const { page, context, errors } = await open(`/chapters/${chapter}/`);
-    const numbers = (selector: string): Promise<string[]> => page.locator(selector).evaluateAll((elements) => elements.map((element) => element.getAttribute('data-exercise') ?? 'none'));
-    const cells = await numbers('section.cell[data-exercise]');
-    expect(cells.length).toBeGreaterThan(0);
-    expect(cells).toEqual(cells.map((_, i) => String(i + 1)));
-    expect(await numbers('[data-exercise-hint]')).toEqual(cells);
-    expect(await numbers('[data-exercise-solution]')).toEqual(cells);
-    expect(await page.locator('[data-exercise-solution][data-locked]').count()).toBe(cells.length);
-    expect(errors).toEqual([]);
-    await context.close();
-  });
-
   it('has a hint that Tab reaches from its cell, and Enter and Space open and close', async () => {
-    const { page, context, errors } = await open(first);
+    const { page, errors } = await visit(first);
     const { cell, hint } = firstExercise(page);
     const summary = hint.locator('summary');
     const body = hint.locator('.aid-body');
@@ -91,11 +66,10 @@ describe('an exercise', () => {
     await page.keyboard.press('Space');
     expect(await isOpen(hint)).toBe(false);
     expect(errors).toEqual([]);
-    await context.close();
   });
 
   it('keeps its worked solution shut before a try: Enter and Space on it open nothing, and it says why', async () => {
-    const { page, context, errors } = await open(first);
+    const { page, errors } = await visit(first);
     const { hint, solution } = firstExercise(page);
     const summary = solution.locator('summary');
     await hint.locator('summary').focus();
@@ -112,7 +86,6 @@ describe('an exercise', () => {
     expect(await isOpen(solution.locator('details'))).toBe(false);
     expect(await solution.locator('.aid-body').isVisible()).toBe(false);
     expect(errors).toEqual([]);
-    await context.close();
   });
 
   it('opens its worked solution by keyboard once its cell has run, with highlighted code, and remembers the try', async () => {
@@ -146,7 +119,7 @@ describe('an exercise', () => {
   });
 
   it('opens its worked solution without a try when the reader presses "Show anyway" from the keyboard', async () => {
-    const { page, context, errors } = await open(first);
+    const { page, errors } = await visit(first);
     const { solution } = firstExercise(page);
     const showAnyway = solution.getByRole('button', { name: 'Show anyway' });
     await solution.locator('summary').focus();
@@ -158,7 +131,6 @@ describe('an exercise', () => {
     // The focus moves to the solution's summary, so the reader is not left on a hidden button.
     expect(await solution.locator('summary').evaluate((element) => element === document.activeElement)).toBe(true);
     expect(errors).toEqual([]);
-    await context.close();
   });
 
   it('is a plain disclosure without JavaScript: hint and solution both open', async () => {
@@ -178,7 +150,7 @@ describe('an exercise', () => {
   });
 
   it.each([['light'], ['dark']])('keeps the text of hints, solutions and the lock note at 4.5:1 or more in the %s theme', async (theme) => {
-    const { page, context } = await open(first, { dark: theme === 'dark' });
+    const { page } = await visit(first, { dark: theme === 'dark' });
     const { hint, solution } = firstExercise(page);
     await hint.locator('summary').click();
     const ratios = await page.evaluate(() => {
@@ -210,6 +182,5 @@ describe('an exercise', () => {
     });
     expect(ratios.filter(({ ratio }) => ratio < 4.5)).toEqual([]);
     expect(await solution.getAttribute('data-locked')).toBe('');
-    await context.close();
   });
 });

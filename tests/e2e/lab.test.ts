@@ -1,15 +1,17 @@
-// The last chapter's lab in real Chromium: training runs in its Worker with live curves, Pause
-// holds it between batches and Resume finishes it with test results; the classifier widgets
-// (drawing pad and Fashion-MNIST viewer) read a click, a stroke or a sample digit, keep every
-// percentage on one line with bars that fill their rows, and fit a 375-pixel phone.
+// The last chapter's lab in real Chromium: its fields are checked as the reader types (a bad one
+// is marked, says what is wrong and keeps Train disabled, so nothing downloads); training runs in
+// its Worker with live curves, Pause holds it between batches and Resume finishes it with test
+// results; a diverging run shows what diagnose() makes of it; the classifier widgets (drawing pad
+// and Fashion-MNIST viewer) read a click, a stroke or a sample digit, keep every percentage on one
+// line with bars that fill their rows, and fit a 375-pixel phone. SCRATCHNET_SITE names the build.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, serveDirectory } from '../../scripts/browser.ts';
+import { site } from '../support/browser-suite.ts';
 
-const site = resolve(import.meta.dirname, '../../dist/site');
-const path = '/chapters/10-training-on-real-data/';
+const path = '/chapters/13-training-on-real-data/';
 const hasFashion = existsSync(resolve(site, 'data/fashion-mnist/t10k-images-idx3-ubyte.gz'));
 const DESKTOP = { width: 1000, height: 900 };
 const PHONE = { width: 375, height: 800 };
@@ -25,7 +27,8 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: DESKTOP });
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   page.on('pageerror', (error) => errors.push(error.message));
-  page.on('request', (request) => hosts.add(new URL(request.url()).host));
+  // blob: URLs (the Workers start from one, see blob-worker.ts) and data: URLs are not hosts.
+  page.on('request', (request) => /^https?:/.test(request.url()) && hosts.add(new URL(request.url()).host));
   await page.goto(`${server.url}${path}`);
 }, 60_000);
 
@@ -35,6 +38,58 @@ afterAll(async () => {
 });
 
 const steps = async (): Promise<number> => Number((await page.getAttribute('[data-lab=train]', 'data-steps')) ?? 0);
+
+/** Each field's state as the reader and a screen reader meet it: invalid or not, and the message it points to. */
+const fieldState = (name: string) =>
+  page.$eval(`[data-lab=train] [name=${name}]`, (field) => {
+    const describedBy = field.getAttribute('aria-describedby');
+    const message = describedBy ? document.getElementById(describedBy) : null;
+    return { invalid: field.getAttribute('aria-invalid') === 'true', message: message && !message.hidden ? message.textContent : null };
+  });
+const trainDisabled = (): Promise<boolean> => page.$eval('.lab-train', (button) => (button as HTMLButtonElement).disabled);
+
+describe('the training lab\'s fields', () => {
+  const bad: Array<[string, string, string]> = [
+    ['hidden', 'abc', '“abc” is not a layer size: give whole numbers separated by commas, e.g. 128,64.'],
+    ['hidden', '128,,64', 'Separate the sizes with single commas, e.g. 128,64.'],
+    ['hidden', '0', 'Each size must be from 1 to 2,048.'],
+    ['learningRate', 'abc', '“abc” is not a number: give a learning rate such as 0.001 or 1e-3.'],
+    ['learningRate', '-1', 'The learning rate must be above 0.'],
+    ['batchSize', '0', 'The batch size must be from 1 to 55,000.'],
+    ['batchSize', '12.5', 'The batch size must be a whole number, not 12.5.'],
+    ['epochs', '', 'Give the number of epochs.'],
+    ['epochs', '500', 'The number of epochs must be from 1 to 50.'],
+  ];
+  it.each(bad)('mark %s = %j as the reader types, say what is wrong beside it, and keep Train disabled until it is fixed', async (name, text, message) => {
+    await page.waitForSelector('[data-lab=train][data-invalid]');
+    const original = await page.inputValue(`[data-lab=train] [name=${name}]`);
+    expect(await fieldState(name)).toEqual({ invalid: false, message: null });
+    expect(await trainDisabled()).toBe(false);
+    await page.fill(`[data-lab=train] [name=${name}]`, text);
+    expect(await fieldState(name)).toEqual({ invalid: true, message });
+    expect(await trainDisabled()).toBe(true);
+    await page.fill(`[data-lab=train] [name=${name}]`, original);
+    expect(await fieldState(name)).toEqual({ invalid: false, message: null });
+    expect(await trainDisabled()).toBe(false);
+  });
+
+  it('download nothing while a field is bad: Train cannot be pressed, and the message sits next to its field', async () => {
+    const before = server.requests.length;
+    await page.fill('[name=hidden]', 'abc');
+    await page.fill('[name=learningRate]', 'abc');
+    await page.click('.lab-train', { force: true });
+    await page.waitForTimeout(300);
+    expect(server.requests.slice(before).filter((path) => path.startsWith('/data/mnist'))).toEqual([]);
+    expect(await page.getAttribute('[data-lab=train]', 'data-state')).toBeNull();
+    const [field, note] = await page.$$eval('[name=learningRate], #lab-learningRate-error', (nodes) => nodes.map((node) => node.getBoundingClientRect().toJSON() as DOMRect));
+    expect(note.top).toBeGreaterThanOrEqual(field.bottom - 1);
+    expect(note.top - field.bottom).toBeLessThan(12);
+    expect(Math.abs(note.left - field.left)).toBeLessThan(2);
+    await page.fill('[name=hidden]', '128,64');
+    await page.fill('[name=learningRate]', '0.001');
+    expect(await trainDisabled()).toBe(false);
+  });
+});
 
 describe('the training lab', () => {
   it('trains in its Worker with live curves, pauses between batches, and resumes to test results', async () => {
@@ -59,6 +114,27 @@ describe('the training lab', () => {
     expect(accuracy).toBeGreaterThan(85);
     expect(await page.locator('.lab-results table tbody tr').count()).toBe(10); // the confusion matrix
     expect(await page.locator('.lab-results img').count()).toBe(8 + 16); // wrong images and neuron weights
+  }, 180_000);
+});
+
+describe('a run that goes wrong in the lab', () => {
+  it('diverges with a learning rate of 10, says so, and shows what diagnose() makes of it', async () => {
+    await page.fill('[name=hidden]', '32');
+    await page.fill('[name=epochs]', '1');
+    await page.selectOption('[name=optimizer]', 'sgd');
+    await page.fill('[name=learningRate]', '10');
+    await page.click('.lab-train');
+    await page.waitForFunction(() => ['error', 'finished'].includes(document.querySelector<HTMLElement>('[data-lab=train]')?.dataset.state ?? ''), undefined, { timeout: 120_000 });
+    const diagnosis = page.locator('.lab-diagnosis');
+    expect(await diagnosis.isVisible()).toBe(true);
+    expect(await diagnosis.locator('.lab-diagnosis-title').textContent()).toBe('What the run shows');
+    const findings = await diagnosis.locator('li').allTextContents();
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.join(' ')).toMatch(/learning rate/i);
+    await page.selectOption('[name=optimizer]', 'adam');
+    await page.fill('[name=learningRate]', '0.001');
+    await page.fill('[name=epochs]', '3');
+    await page.fill('[name=hidden]', '128,64');
   }, 180_000);
 });
 

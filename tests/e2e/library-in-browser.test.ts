@@ -1,14 +1,15 @@
 // The compiled library runs unchanged in Node, in a Chromium page and in a module Web Worker,
 // and the same seed trains bit-identical weights in all three: nothing in lib/ depends on
-// where it runs. Uses Debian's Chromium through playwright-core.
+// where it runs. Uses Debian's Chromium through playwright-core (tests/support/browser-suite.ts,
+// serving a folder of its own rather than the built site).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveDirectory } from '../../scripts/browser.ts';
+import type { Page } from 'playwright-core';
+import { browserSuite } from '../support/browser-suite.ts';
 
 interface RunResult {
   weights: number[];
@@ -19,10 +20,9 @@ interface RunResult {
 
 const root = resolve(import.meta.dirname, '../..');
 const site = mkdtempSync(join(tmpdir(), 'scratchnet-browser-'));
-let server: Awaited<ReturnType<typeof serveDirectory>>;
-let browser: Browser;
+const suite = browserSuite({ root: site });
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 // One seeded training run, written as plain JavaScript against the compiled library.
 const CHECK = `
@@ -59,22 +59,11 @@ beforeAll(async () => {
   worker.onerror = (event) => { window.workerResult = { error: event.message }; };
 </script>`,
   );
-  server = await serveDirectory(site);
-  browser = await launchChromium();
-  page = await browser.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(`${server.url}/`);
+  ({ page, errors: consoleErrors } = await suite.open('/'));
   await page.waitForFunction(() => (window as unknown as { workerResult?: unknown }).workerResult !== undefined, undefined, { timeout: 30_000 });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(site, { recursive: true, force: true });
-});
+afterAll(() => rmSync(site, { recursive: true, force: true }));
 
 async function resultIn(name: 'pageResult' | 'workerResult'): Promise<RunResult> {
   return page.evaluate((key) => (window as unknown as Record<string, RunResult>)[key], name);
@@ -104,6 +93,6 @@ describe('the library outside Node', () => {
 
   it('logs no console errors and requests nothing but its own files', () => {
     expect(consoleErrors).toEqual([]);
-    expect(server.requests.filter((path) => !/^\/(index\.html|check\.js|worker\.js|lib\/([a-z]+\/)?[a-z]+\.js)?$/.test(path))).toEqual([]);
+    expect(suite.requests.filter((path) => !/^\/(index\.html|check\.js|worker\.js|lib\/([a-z]+\/)?[a-z]+\.js)?$/.test(path))).toEqual([]);
   });
 });

@@ -1,37 +1,34 @@
 // KaTeX in real Chromium, on the built site: the stylesheet comes from the katex that renders the
 // formulas, so sub- and superscripts are set smaller than their base and lowered or raised, with
 // KaTeX's own fonts from the site itself; a display formula wider than the column scrolls inside
-// itself with a fade, a cue and a keyboard stop, while the page never scrolls sideways.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// itself with a fade, a cue and a keyboard stop, while the page never scrolls sideways. A page is
+// loaded once for the checks that only read it, and switched between themes in place.
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveDirectory } from '../../scripts/browser.ts';
+import type { Page } from 'playwright-core';
+import { browserSuite } from '../support/browser-suite.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const site = join(root, 'dist/site');
-let server: Awaited<ReturnType<typeof serveDirectory>>;
-let browser: Browser;
+const suite = browserSuite();
+const visits = new Map<string, Promise<{ page: Page; hosts: Set<string>; requested: string[] }>>();
 
-beforeAll(async () => {
-  server = await serveDirectory(site);
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(path: string, options: { width?: number; dark?: boolean } = {}): Promise<{ page: Page; hosts: Set<string>; close: () => Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 }, colorScheme: options.dark ? 'dark' : 'light' });
-  const page = await context.newPage();
-  const hosts = new Set<string>();
-  page.on('request', (request) => hosts.add(new URL(request.url()).host));
-  await page.goto(`${server.url}${path}`);
-  await page.evaluate(() => document.fonts.ready);
-  return { page, hosts, close: () => context.close() };
+/** A page at `width` with the system's dark or light theme, loaded once per path and width and switched to `dark` in place; `requested` is what its load asked the server for. */
+async function open(path: string, options: { width?: number; dark?: boolean } = {}): Promise<{ page: Page; hosts: Set<string>; requested: string[] }> {
+  const key = `${path} ${options.width ?? 1280}`;
+  if (!visits.has(key)) {
+    const load = async (): Promise<{ page: Page; hosts: Set<string>; requested: string[] }> => {
+      const before = suite.requests.length;
+      const { page, hosts } = await suite.open(path, { width: options.width ?? 1280 });
+      await page.evaluate(() => document.fonts.ready);
+      return { page, hosts, requested: suite.requests.slice(before) };
+    };
+    visits.set(key, load());
+  }
+  const visit = await visits.get(key)!;
+  await visit.page.emulateMedia({ colorScheme: options.dark ? 'dark' : 'light' });
+  return visit;
 }
 
 /** The version of the katex that `from` (a package directory) imports. */
@@ -53,7 +50,7 @@ describe('math on the chapter pages', () => {
   ] as const;
 
   it.each(scripts)('sets the $kind of $tex in $chapter smaller than its base and off its baseline', async ({ chapter, base, script, kind }) => {
-    const { page, close } = await open(`/chapters/${chapter}/`);
+    const { page } = await open(`/chapters/${chapter}/`);
     const measured = await page.evaluate(
       ([base, script]) => {
         // KaTeX writes a script as <span class="msupsub"> right after the base it belongs to.
@@ -73,7 +70,6 @@ describe('math on the chapter pages', () => {
       },
       [base, script] as const,
     );
-    await close();
     expect(measured, `no ${base} with ${script} as its script`).toBeDefined();
     const { base: b, script: s } = measured!;
     // KaTeX sets first-level scripts at 70% of the base size; full size means its CSS is missing.
@@ -84,14 +80,12 @@ describe('math on the chapter pages', () => {
   });
 
   it('draws the formulas in KaTeX fonts served by the site itself', async () => {
-    const requested = server.requests.length;
-    const { page, hosts, close } = await open('/chapters/01-a-single-neuron/');
+    const { page, hosts, requested } = await open('/chapters/01-a-single-neuron/');
     const loaded = await page.evaluate(() => [...document.fonts].filter((font) => font.family.replace(/"/g, '').startsWith('KaTeX_') && font.status === 'loaded').map((font) => font.family));
-    const fontRequests = server.requests.slice(requested).filter((path) => /KaTeX_.*\.woff2$/.test(path));
-    await close();
+    const fontRequests = requested.filter((path) => /KaTeX_.*\.woff2$/.test(path));
     expect(loaded.length).toBeGreaterThan(0);
     expect(fontRequests.length).toBeGreaterThan(0);
-    expect([...hosts]).toEqual([new URL(server.url).host]);
+    expect([...hosts]).toEqual([new URL(suite.url).host]);
   });
 });
 
@@ -100,7 +94,7 @@ describe('display formulas wider than the column', () => {
   const chapter = '/chapters/03-batches-and-layers/';
 
   it.each([{ dark: false }, { dark: true }])('are marked, labelled and cued at 375 px, only when they overflow (dark: $dark)', async ({ dark }) => {
-    const { page, close } = await open(chapter, { width: 375, dark });
+    const { page } = await open(chapter, { width: 375, dark });
     const page375 = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     const displays = await page.$$eval('.katex-display', (elements) =>
       elements.map((element) => {
@@ -133,7 +127,6 @@ describe('display formulas wider than the column', () => {
         };
       }),
     );
-    await close();
     expect(page375, 'the page scrolls sideways at 375 px').toBeLessThanOrEqual(0);
     const wide = displays.filter((display) => display.overflows);
     const fitting = displays.filter((display) => !display.overflows);
@@ -150,7 +143,9 @@ describe('display formulas wider than the column', () => {
   });
 
   it('scroll with the arrow keys once reached with Tab, show a focus ring, and say which way is left', async () => {
-    const { page, close } = await open(chapter, { width: 375 });
+    // Its own page: it scrolls a formula and moves the focus, which the tests above must not see.
+    const { page, context } = await suite.open(chapter, { width: 375 });
+    await page.evaluate(() => document.fonts.ready);
     const wide = page.locator('.katex-display[data-overflow]').first();
     expect(await wide.count(), 'no display formula is marked as overflowing').toBe(1);
     // Start from the paragraph just before the formula, so one Tab should reach it.
@@ -166,11 +161,12 @@ describe('display formulas wider than the column', () => {
     }
     expect(reached, 'Tab never reaches the wide formula').toBe(true);
     await page.keyboard.press('ArrowRight');
-    await page.waitForFunction((element) => (element as HTMLElement).scrollLeft > 0, await wide.elementHandle());
+    // The formula scrolls, and its scroll event (a frame later) updates which edges hide more of it.
+    await page.waitForFunction((element) => (element as HTMLElement).scrollLeft > 0 && (element as HTMLElement).dataset.overflow !== 'right', await wide.elementHandle());
     const focused = await wide.evaluate((element) => ({ outline: getComputedStyle(element).outlineStyle, mask: getComputedStyle(element).maskImage, marked: element.dataset.overflow }));
     expect(focused).toEqual({ outline: 'solid', mask: 'none', marked: 'both' });
     await wide.evaluate((element) => (element.scrollLeft = element.scrollWidth));
     await page.waitForFunction((element) => (element as HTMLElement).dataset.overflow === 'left', await wide.elementHandle());
-    await close();
+    await context.close();
   });
 });

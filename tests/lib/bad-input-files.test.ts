@@ -1,16 +1,20 @@
 // A corpus of bad sizes and damaged model files, one table per class, each entry checked the same
 // way: the right error class and operation, a message that names the layer, field or size and says
 // what to fix, and nothing lost: no allocation above 64 MB is even attempted (the guard below
-// refuses and records any), and a model given a bad file keeps every weight byte for byte.
+// refuses and records any), and a model given a bad file keeps every weight byte for byte. IDX
+// files are held to the count their header claims.
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../lib/matrix.ts';
-import { matmul } from '../../lib/ops.ts';
+import { add, matmul } from '../../lib/ops.ts';
 import { Random } from '../../lib/random.ts';
 import { Dropout } from '../../lib/dropout.ts';
 import { Dense, isTrainable } from '../../lib/layers.ts';
 import { ReLU, Softmax } from '../../lib/activations.ts';
 import { CategoricalCrossEntropy } from '../../lib/losses.ts';
 import { Sequential } from '../../lib/model.ts';
+import { mlp } from '../../lib/mlp.ts';
+import { labelledImages, readIDX } from '../../lib/idx.ts';
+import { gzip, idxBytes } from '../support/idx-fixtures.ts';
 import { oneHot } from '../../lib/targets.ts';
 import { decodeModel, deserializeModel, encodeModel, loadWeights, serializeModel } from '../../lib/serialize.ts';
 import type { ModelJSON } from '../../lib/schema.ts';
@@ -89,7 +93,9 @@ describe('sizes too big to allocate are refused before any memory is asked for',
     ['Matrix.zeros(1e6, 1e6)', () => Matrix.zeros(1e6, 1e6), /^Matrix: a 1000000×1000000 matrix needs 4 TB of float32 values, more than this library allocates for one matrix \(limit 1 GB\); use smaller sizes, or split the work into batches$/],
     ['Matrix.full(1e5, 1e5, 1) in float64', () => Matrix.full(1e5, 1e5, 1, { dtype: 'float64' }), /^Matrix: a 100000×100000 matrix needs 80 GB of float64 values/],
     ['a 3 × 1e300 matrix', () => new Matrix(3, 1e300), /^Matrix: a 3×1e\+300 matrix needs .* PB of float32 values/],
-    ['the 100000 × 100000 product of a column and a row', () => matmul(Matrix.zeros(100_000, 1), Matrix.zeros(1, 100_000)), /^Matrix: a 100000×100000 matrix needs 40 GB/],
+    ['the 100000 × 100000 product of a column and a row', () => matmul(Matrix.zeros(100_000, 1), Matrix.zeros(1, 100_000)), /^matmul: \(100000×1\) · \(1×100000\) gives a 100000×100000 matrix, which needs 40 GB of float32 values, more than this library allocates for one matrix \(limit 1 GB\); multiply fewer rows at a time$/],
+    ['a column plus a row, broadcast to 100000 × 100000', () => add(Matrix.zeros(100_000, 1), Matrix.zeros(1, 100_000)), /^add: \(100000×1\) \+ \(1×100000\) gives a 100000×100000 matrix, which needs 40 GB of float32 values/],
+    ['mlp([784, 100000, 100000, 10]), whose first layer alone would fit', () => mlp([784, 100_000, 100_000, 10]), /^mlp: the 100000→100000 layer \(Dense layer 2 of 3\) needs 40 GB of float32 weights, more than this library allocates for one matrix \(limit 1 GB\); use narrower layers \(nothing was built\)$/],
     ['one-hot rows for 1e9 classes', () => oneHot([0, 1, 2], 1e9), /^Matrix: a 3×1000000000 matrix needs 12 GB/],
   ] as const)('refuses %s, naming it and its size in bytes', (_, attempt, message) => {
     called = 0;
@@ -217,5 +223,28 @@ describe('a model whose weights are not finite is refused when saved, in either 
     const error = thrown(attempt);
     expect(error).toBeInstanceOf(FormatError);
     expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('IDX files are measured against the count their header claims', () => {
+  // 60000 images of 28×28 pixels claimed, two and a bit held.
+  const overclaiming = (): Uint8Array => idxBytes([60_000, 28, 28], new Uint8Array(2 * 784 + 100));
+  const claim = 'the header claims 60000 images of 28×28 pixels, 47040016 bytes with the header, but the file has 1684 bytes, which hold only 2 of them; the file is truncated';
+
+  it.each([
+    ['raw', overclaiming],
+    ['gzipped', () => gzip(overclaiming())],
+  ])('readIDX refuses a %s file that holds fewer images than its header claims, naming the file, the claim and what the bytes hold', async (_, file) => {
+    const error = await readIDX(file(), 'train-images-idx3-ubyte').catch((thrownError: unknown) => thrownError);
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toBe(`parseIDX: train-images-idx3-ubyte: ${claim}`);
+  });
+
+  it('labelledImages refuses arrays that hold less than their dimensions claim, before allocating the images', () => {
+    const images = { dims: [60_000, 28, 28], data: new Uint8Array(784) };
+    const labels = { dims: [60_000], data: new Uint8Array(60_000) };
+    const names = { images: 'train-images', labels: 'train-labels' };
+    expectRefusedUnallocated(() => labelledImages(images, labels, names), FormatError, /^labelledImages: train-images: its dimensions claim 60000 images of 28×28 pixels, but it holds 784 values, only 1 of them$/);
+    expectRefusedUnallocated(() => labelledImages({ ...images, data: new Uint8Array(60_000 * 784) }, { ...labels, data: new Uint8Array(10) }, names), FormatError, /^labelledImages: train-labels: its dimensions claim 60000 labels, but it holds 10$/);
   });
 });

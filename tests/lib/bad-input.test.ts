@@ -185,7 +185,10 @@ describe('training stops when it diverges, even while the clipped loss stays fin
     expect(error.message).toMatch(/^Sequential\.train: training diverged at epoch 1, step 10 of 10: layer [02] \(Dense\) has a weight of -?\d(\.\d+)?e\d+ \(at row \d+, column \d+\), past 1e5, though the loss \([\d.]+\) is still a finite number\. /);
     expect(error.message).toMatch(advice);
     expect(error.message).toContain('The learning rate (1000000) is probably too high: try 100000');
-    expect(error.history).toEqual({ loss: [], accuracy: [], validationLoss: [], validationAccuracy: [] });
+    // No epoch finished; the nine steps before the one that exploded are kept, each a finite loss.
+    expect(error.history).toMatchObject({ loss: [], accuracy: [], validationLoss: [], validationAccuracy: [] });
+    expect(error.history!.batchLoss).toHaveLength(9);
+    expect(error.history!.batchLoss.every(Number.isFinite)).toBe(true);
   });
 
   it.each([

@@ -138,10 +138,14 @@ describe('files of the wrong length', () => {
     expect(error.message).toMatch(/^parseIDX: images\.idx3: the file ends inside its header, which needs 16 bytes\b.*\b8\b/);
   });
 
-  it('refuses a file cut inside its data, naming it and the expected and actual byte counts', async () => {
+  it('refuses a file cut inside its data, naming it, the count its header claims and how many the bytes hold', async () => {
     const file = imagesFile(); // 16 header bytes + 12 pixels
     const error = await formatError(() => parseIDX(file.subarray(0, file.length - 1), 'images.idx3'));
-    expect(error.message).toBe('parseIDX: images.idx3: the file is truncated: a 3×2×2 array needs 28 bytes in all, but the file has 27');
+    expect(error.message).toBe('parseIDX: images.idx3: the header claims 3 images of 2×2 pixels, 28 bytes with the header, but the file has 27 bytes, which hold only 2 of them; the file is truncated');
+    const labels = labelsFile(); // 8 header bytes + 3 labels
+    expect((await formatError(() => parseIDX(labels.subarray(0, 9), 'labels.idx1'))).message).toBe(
+      'parseIDX: labels.idx1: the header claims 3 labels, 11 bytes with the header, but the file has 9 bytes, which hold only 1 of them; the file is truncated',
+    );
   });
 
   it('refuses a file with bytes left over, naming it and the expected and actual byte counts', async () => {
@@ -153,7 +157,7 @@ describe('files of the wrong length', () => {
   it('names the file in the length error of a gzipped file too', async () => {
     const file = imagesFile();
     const error = await formatError(() => readIDX(gzip(file.subarray(0, 20)), 'images.idx3.gz'));
-    expect(error.message).toBe('parseIDX: images.idx3.gz: the file is truncated: a 3×2×2 array needs 28 bytes in all, but the file has 20');
+    expect(error.message).toBe('parseIDX: images.idx3.gz: the header claims 3 images of 2×2 pixels, 28 bytes with the header, but the file has 20 bytes, which hold only 1 of them; the file is truncated');
   });
 });
 

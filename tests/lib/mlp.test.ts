@@ -67,8 +67,9 @@ describe('mlp', () => {
     expect(() => mlp([4])).toThrow('mlp: sizes needs at least the inputs and the classes, e.g. [784, 128, 10], not [4]');
   });
 
-  it('leaves checking sizes and rates to the layers', () => {
-    expect(() => mlp([4, 0, 2])).toThrow(/^Dense: nOutputs must be a positive whole number, not 0/);
+  it('checks every size before building any layer, and leaves checking rates to the layers', () => {
+    expect(() => mlp([4, 0, 2])).toThrow(/^mlp: every size must be a positive whole number, not 0 in \[4, 0, 2\]$/);
+    expect(() => mlp([4, 3, 2.5])).toThrow(/^mlp: every size must be a positive whole number, not 2\.5/);
     expect(() => mlp([4, 3, 2], { dropout: 1 })).toThrow(/^Dropout: rate/);
   });
 

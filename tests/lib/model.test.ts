@@ -244,6 +244,7 @@ describe('Sequential.trainBatch', () => {
     }
     expect(parameterBytes(viaBatch)).toEqual(parameterBytes(viaTrain));
     expect(losses).toEqual(reported);
+    expect(history.batchLoss).toEqual(losses);
     expect(epochLosses).toEqual(history.loss);
     expect(viaBatch.optimizer!.iterations).toBe(15);
   });

@@ -106,7 +106,7 @@ describe('loadIDXDataset on a folder written by the test', () => {
     writeFileSync(path, imagesFile().subarray(0, 25));
     const error = await rejection(loadIDXDataset(folder));
     expect(error).toBeInstanceOf(FormatError);
-    expect(error.message).toBe(`parseIDX: ${path}: the file is truncated: a 3×2×2 array needs 28 bytes in all, but the file has 25`);
+    expect(error.message).toBe(`parseIDX: ${path}: the header claims 3 images of 2×2 pixels, 28 bytes with the header, but the file has 25 bytes, which hold only 2 of them; the file is truncated`);
   });
 
   it('names the path of a damaged gzipped file in the error', async () => {

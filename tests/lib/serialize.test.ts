@@ -1,5 +1,6 @@
-// Saving and loading models: the JSON and binary forms round-trip exactly, and damaged or
-// mismatched files are rejected with messages that name the field, the layer or the byte count.
+// Saving and loading models: the JSON and binary forms round-trip exactly, both keep what the run
+// recorded (metadata), and damaged or mismatched files are rejected with messages that name the
+// field, the layer or the byte count.
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { Random } from '../../lib/random.ts';
 import { Sequential } from '../../lib/model.ts';
 import { CategoricalCrossEntropy, MeanSquaredError } from '../../lib/losses.ts';
 import { FormatError } from '../../lib/errors.ts';
-import { decodeModel, deserializeModel, encodeModel, loadWeights, serializeModel } from '../../lib/serialize.ts';
+import { decodeModel, deserializeModel, encodeModel, loadWeights, modelMetadata, serializeModel } from '../../lib/serialize.ts';
 import type { ModelJSON } from '../../lib/schema.ts';
 import { loadModel, loadWeightsFile, saveModel } from '../../lib/node.ts';
 
@@ -142,6 +143,32 @@ describe('encodeModel and decodeModel', () => {
     const longer = new Uint8Array(bytes.length + 8);
     longer.set(bytes);
     expect(() => decodeModel(longer)).toThrow('decodeModel: the file has 8 bytes after the last layer\'s weights');
+  });
+});
+
+describe('modelMetadata', () => {
+  const metadata = { dataset: 'fashion-mnist', epochs: 15, hidden: [256, 128] };
+
+  it('reads back what either form recorded about the run, and undefined from a model that recorded nothing', () => {
+    const model = classifier();
+    expect(modelMetadata(serializeModel(model, { metadata }))).toEqual(metadata);
+    expect(modelMetadata(JSON.stringify(serializeModel(model, { metadata })))).toEqual(metadata);
+    expect(modelMetadata(encodeModel(model, { metadata }))).toEqual(metadata);
+    expect(modelMetadata(encodeModel(model))).toBeUndefined();
+    expect(modelMetadata(serializeModel(model))).toBeUndefined();
+  });
+
+  it('leaves the weights and the model they load as they were', () => {
+    const model = classifier();
+    expectSameWeights(model, decodeModel(encodeModel(model, { metadata })));
+    expectSameWeights(model, deserializeModel(serializeModel(model, { metadata })));
+  });
+
+  it('refuses metadata that is not an object, in either form', () => {
+    const json = { ...serializeModel(classifier()), metadata: 'mnist' } as unknown as ModelJSON;
+    expect(() => modelMetadata(json)).toThrow('modelMetadata: metadata must be an object, not "mnist"');
+    expect(() => deserializeModel(json)).toThrow('deserializeModel: metadata must be an object, not "mnist"');
+    expect(() => modelMetadata(encodeModel(classifier()).subarray(0, 6))).toThrow(/^modelMetadata: the file is 6 bytes, too short/);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   checkTrainOptions,
   divergedError,
   divergenceAdvice,
+  emptyHistory,
   findDivergedParameter,
   lossHasRisen,
   parameterError,
@@ -53,10 +54,10 @@ describe('divergedError', () => {
 
 describe('recordEpoch', () => {
   it('appends the loss and accuracy, and the validation figures only when there are some', () => {
-    const history: History = { loss: [], accuracy: [], validationLoss: [], validationAccuracy: [] };
+    const history: History = emptyHistory();
     recordEpoch(history, { epoch: 1, epochs: 2, loss: 0.5, accuracy: 0.8, learningRate: 0.1, seconds: 1 });
     recordEpoch(history, { epoch: 2, epochs: 2, loss: 0.4, accuracy: 0.9, validationLoss: 0.45, validationAccuracy: 0.85, learningRate: 0.1, seconds: 1 });
-    expect(history).toEqual({ loss: [0.5, 0.4], accuracy: [0.8, 0.9], validationLoss: [0.45], validationAccuracy: [0.85] });
+    expect(history).toEqual({ loss: [0.5, 0.4], accuracy: [0.8, 0.9], validationLoss: [0.45], validationAccuracy: [0.85], batchLoss: [] });
   });
 });
 
@@ -65,6 +66,17 @@ describe('divergenceAdvice', () => {
     expect(divergenceAdvice(0.001)).toBe(
       "The learning rate (0.001) is probably too high: try 0.0001, ten times smaller. If smaller ones diverge too, check how the first weights are drawn (an initializer that suits the activation, such as 'heNormal' for ReLU) and scale the inputs and targets to about −1…1.",
     );
+  });
+
+  it('says the same without a number when the rate is not known', () => {
+    expect(divergenceAdvice()).toMatch(/^The learning rate is probably too high: try one ten times smaller\. If smaller ones diverge too, /);
+  });
+});
+
+describe('the TrainingError of a diverged run', () => {
+  it('carries the learning rate and the evidence, for a diagnosis to use', () => {
+    const error = divergedError(Number.NaN, 0.5, { epoch: 2, step: 3, steps: 10 });
+    expect(error).toMatchObject({ sign: 'non-finite-loss', learningRate: 0.5, evidence: 'the loss became NaN' });
   });
 });
 

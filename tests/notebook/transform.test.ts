@@ -205,9 +205,9 @@ describe('compileCell refuses export and reports syntax errors by line', () => {
 });
 
 describe('compileCell generates a function expression for indirect eval', () => {
-  it('is an async function of (__scope, __import) named by its sourceURL', () => {
+  it('is an async function of (__scope, __import, __tick) named by its sourceURL', () => {
     const { code } = compileCell('1', [], 'cell-4.ts');
-    expect(code.startsWith('(async function (__scope, __import) {')).toBe(true);
+    expect(code.startsWith('(async function (__scope, __import, __tick) {')).toBe(true);
     expect(code.endsWith('\n//# sourceURL=cell-4.ts')).toBe(true);
     expect(typeof (0, eval)(code)).toBe('function');
   });

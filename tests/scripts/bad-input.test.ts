@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { IDX_FILES, Random, encodeModel, mlp, serializeModel } from '../../lib/index.ts';
+import { idxBytes } from '../support/idx-fixtures.ts';
 import { tinyDataset } from './tiny-dataset.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -24,9 +25,14 @@ const twoFiles = tinyDataset(at('two'), { omit: [IDX_FILES.trainImages, IDX_FILE
 const damaged = tinyDataset(at('damaged'));
 writeFileSync(join(damaged, IDX_FILES.trainImages), 'this is not an IDX file');
 const smallImages = tinyDataset(at('small-images'), { side: 2 });
+// Its training images' header claims 70000 images; the file holds the 6 written.
+const overclaiming = tinyDataset(at('overclaiming'));
+writeFileSync(join(overclaiming, IDX_FILES.trainImages), idxBytes([70_000, 28, 28], new Uint8Array(6 * 784)));
 const network = mlp([784, 8, 10], { rng: new Random(1) });
 writeFileSync(at('fashion.json'), JSON.stringify({ ...serializeModel(network), metadata: { dataset: 'fashion-mnist' } }));
 writeFileSync(at('bare.json'), JSON.stringify(serializeModel(network)));
+writeFileSync(at('fashion.snet'), encodeModel(network, { metadata: { dataset: 'fashion-mnist' } }));
+writeFileSync(at('bare.snet'), encodeModel(network));
 writeFileSync(at('three-classes.json'), JSON.stringify(serializeModel(mlp([784, 8, 3], { rng: new Random(1) }))));
 writeFileSync(at('damaged.json'), '{"format": "scratchnet-model", "version": 1, "layers": [');
 writeFileSync(at('truncated.snet'), encodeModel(network).subarray(0, 200));
@@ -58,6 +64,7 @@ const corpus: BadInput[] = [
   ].map(([args, says]) => ({ group: 'unknown options', script: 'train.ts', args: [...MNIST, ...(args as string[])], says: [says as string] })),
   { group: 'unknown options', script: 'evaluate.ts', args: ['--model', at('bare.json'), ...MNIST, '--test', '10'], says: ['unknown option --test; did you mean --test-size?'] },
   { group: 'unknown options', script: 'bench.ts', args: ['--skip-numpi'], says: ['unknown option --skip-numpi; did you mean --skip-numpy?'] },
+  { group: 'unknown options', script: 'sweep.ts', args: [...MNIST, '--learning-rate', '0.1'], says: ['unknown option --learning-rate\nusage: npm run sweep -- --dataset mnist|fashion-mnist'] },
   { group: 'unknown options', script: 'download.ts', args: [...MNIST, '--dir', at('data')], says: ['unknown option --dir\nusage: npm run download-data -- --dataset mnist|fashion-mnist [--to DIR]'] },
 
   { group: 'missing, stray and repeated arguments', script: 'train.ts', args: [], says: ['--dataset is required: mnist or fashion-mnist'] },
@@ -89,8 +96,13 @@ const corpus: BadInput[] = [
     [['--test-size', '-3'], '--test-size must be a positive whole number, not -3'],
     [['--hidden', '256,,128'], '--hidden must be a comma-separated list of positive whole numbers, such as 256,128, not "256,,128"'],
     [['--hidden', '128,abc'], '--hidden must be a comma-separated list of positive whole numbers, such as 256,128, not "128,abc"'],
+    [['--hidden', '100000,100000'], '--hidden 100000,100000 is too big: the 100000→100000 layer (Dense layer 2 of 3) needs 40 GB of float32 weights'],
   ].map(([args, says]) => ({ group: 'numbers out of range', script: 'train.ts', args: quick(args as string[]), says: [says as string] })),
   { group: 'numbers out of range', script: 'evaluate.ts', args: ['--model', at('bare.json'), ...MNIST, '--test-size', '0'], says: ['--test-size must be a positive whole number, not 0'] },
+  { group: 'numbers out of range', script: 'sweep.ts', args: [...MNIST, '--from', '10', '--to', '1'], says: ['--from (10) must be smaller than --to (1)'] },
+  { group: 'numbers out of range', script: 'sweep.ts', args: [...MNIST, '--count', '1'], says: ['--count must be a whole number of at least 2, not 1'] },
+  { group: 'numbers out of range', script: 'sweep.ts', args: [...MNIST, '--from', '0'], says: ['--from must be a number above 0, not 0'] },
+  { group: 'numbers out of range', script: 'sweep.ts', args: [...MNIST, '--steps', '5', '--hidden', '100000,100000'], says: ['--hidden 100000,100000 is too big: the 100000→100000 layer (Dense layer 2 of 3)'] },
   { group: 'numbers out of range', script: 'bench.ts', args: ['--epochs', '-2'], says: ['--epochs must be a positive whole number, not -2'] },
   { group: 'numbers out of range', script: 'screenshots.ts', args: ['--width', '-5'], says: ['--width must be a whole number of pixels of at least 320, not -5'] },
 
@@ -115,6 +127,12 @@ const corpus: BadInput[] = [
   },
   { group: 'files and folders', script: 'train.ts', args: [...MNIST, '--data-dir', tiny, '--validation', '6'], says: ['--validation 6 leaves no training data: the training set has 6 images, so hold out fewer'] },
   { group: 'files and folders', script: 'train.ts', args: [...MNIST, '--data-dir', damaged], says: [`parseIDX: ${join(damaged, IDX_FILES.trainImages)}: magic number`] },
+  {
+    group: 'files and folders',
+    script: 'train.ts',
+    args: [...MNIST, '--data-dir', overclaiming],
+    says: [`${join(overclaiming, IDX_FILES.trainImages)}: the header claims 70000 images of 28×28 pixels, 54880016 bytes with the header, but the file has 4720 bytes, which hold only 6 of them; the file is truncated`],
+  },
   { group: 'files and folders', script: 'evaluate.ts', args: ['--model', at('missing.json'), ...MNIST], says: [`--model must be an existing file, not "${at('missing.json')}" (no such file)`] },
   { group: 'files and folders', script: 'evaluate.ts', args: ['--model', at('models'), ...MNIST], says: [`--model must be an existing file, not "${at('models')}" (it is a folder)`] },
   { group: 'files and folders', script: 'evaluate.ts', args: ['--model', at('damaged.json'), ...MNIST], says: [`${at('damaged.json')}: `, 'not valid JSON'] },
@@ -132,7 +150,12 @@ if (process.platform === 'linux' && existsSync('/sys')) {
 /** Runs for `evaluate` on the wrong dataset: they succeed, and stderr holds the warning (or nothing). */
 const warnings = [
   { name: 'warns that a model trained on Fashion-MNIST is scored on MNIST', args: ['--model', at('fashion.json'), ...MNIST, '--data-dir', tiny], stderr: `warning: ${at('fashion.json')} was trained on Fashion-MNIST, not MNIST, so its score here says little (to score it on its own test set: --dataset fashion-mnist)\n` },
-  { name: 'says it cannot tell for a model file that records no dataset', args: ['--model', at('bare.json'), ...MNIST, '--data-dir', tiny], stderr: `note: ${at('bare.json')} does not record which dataset it was trained on (only a .json model saved by npm run train does), so evaluate cannot check that it is MNIST\n` },
+  { name: 'warns just the same for a model in the binary form', args: ['--model', at('fashion.snet'), ...MNIST, '--data-dir', tiny], stderr: `warning: ${at('fashion.snet')} was trained on Fashion-MNIST, not MNIST, so its score here says little (to score it on its own test set: --dataset fashion-mnist)\n` },
+  ...['bare.json', 'bare.snet'].map((name) => ({
+    name: `says it cannot tell for a model file that records no dataset (${name})`,
+    args: ['--model', at(name), ...MNIST, '--data-dir', tiny],
+    stderr: `note: ${at(name)} does not record which dataset it was trained on (models saved by npm run train do), so evaluate cannot check that it is MNIST\n`,
+  })),
   { name: 'says nothing when the datasets match', args: ['--model', at('fashion.json'), '--dataset', 'fashion-mnist', '--data-dir', tiny], stderr: '' },
 ];
 

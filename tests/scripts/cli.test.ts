@@ -22,7 +22,7 @@ function node(args: string[]): { status: number | null; stdout: string; stderr: 
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const SCRIPTS = { train: 'train.ts', evaluate: 'evaluate.ts', download: 'download.ts', bench: 'bench.ts', screenshots: 'screenshots.ts' } as const;
+const SCRIPTS = { train: 'train.ts', sweep: 'sweep.ts', evaluate: 'evaluate.ts', download: 'download.ts', bench: 'bench.ts', benchBrowser: 'bench-browser.ts', screenshots: 'screenshots.ts' } as const;
 
 describe('--help', () => {
   it.each(Object.entries(COMMANDS))('lists every option of %s with a sentence and its default', (_, command) => {

@@ -1,11 +1,13 @@
 // The training CLI end to end on a seeded subset of MNIST: it trains, prints progress lines
 // without a terminal, a confusion matrix and the final `test accuracy:` line, saves the model,
-// and `npm run evaluate` reproduces the same accuracy from the saved file. (Bad input: bad-input.test.ts.)
+// and `npm run evaluate` reproduces the same accuracy from the saved file; a run that stalls or
+// diverges is diagnosed, with what to try. (Bad input: bad-input.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { modelMetadata } from '../../lib/serialize.ts';
 import { tinyDataset } from './tiny-dataset.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -34,6 +36,8 @@ describe('npm run train', () => {
     expect(trained.status).toBe(0);
     expect(accuracyLine(trained.stdout)).toMatch(/^test accuracy: 0\.\d{4}$/);
     expect(Number(accuracyLine(trained.stdout).slice('test accuracy: '.length))).toBeGreaterThan(0.88);
+    // A healthy run gets no diagnosis.
+    expect(trained.stdout).not.toContain('diagnosis');
   });
 
   it('prints a progress line every 10% without a terminal, and a summary per epoch', () => {
@@ -64,6 +68,7 @@ describe('npm run train', () => {
     const again = cli('train.ts', [...SUBSET, '--out', join(work, 'model.snet')]);
     expect(accuracyLine(again.stdout)).toBe(accuracyLine(trained.stdout));
     expect(readFileSync(join(work, 'model.snet')).subarray(0, 4).toString()).toBe('SNET');
+    expect(modelMetadata(new Uint8Array(readFileSync(join(work, 'model.snet'))))).toMatchObject({ dataset: 'mnist', epochs: 4, hidden: [128], seed: 3 });
     const evaluated = cli('evaluate.ts', ['--model', join(work, 'model.snet'), '--dataset', 'mnist', '--test-size', '1000']);
     expect(accuracyLine(evaluated.stdout)).toBe(accuracyLine(trained.stdout));
   }, 120_000);
@@ -77,4 +82,23 @@ describe('npm run train on a tiny dataset', () => {
     expect(result.stdout).toContain('4 training, 2 validation, 1 test image · 784 → 4 → 10 · adam lr 0.001 decay 0.0001 · dropout 0.1 · batch 128 · 1 epoch · seed 1\n');
     expect(result.stdout).toContain('\nconfusion matrix on the 1 test image (rows: true class, columns: predicted)\n');
   });
+});
+
+describe('npm run train when training goes wrong', () => {
+  const SHORT = ['--dataset', 'mnist', '--train-size', '2000', '--validation', '500', '--test-size', '100', '--epochs', '2', '--batch-size', '64', '--hidden', '32'];
+
+  it('diagnoses a run whose loss barely moved, saying what to try, and still saves the model', () => {
+    const result = cli('train.ts', [...SHORT, '--learning-rate', '0.0000001', '--out', join(work, 'stalled.json')]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/\ndiagnosis: this run did not go well\n {2}flat: The loss barely moved: from 2\.\d+ to 2\.\d+ over 64 steps, .*try one ten times larger \(0\.000001\)/);
+    expect(accuracyLine(result.stdout)).toMatch(/^test accuracy: 0\.\d{4}$/);
+  }, 60_000);
+
+  it('ends a run that diverged with where, and what to try, and no stack trace', () => {
+    const result = cli('train.ts', [...SHORT, '--optimizer', 'sgd', '--learning-rate', '1000', '--out', join(work, 'diverged.json')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: Sequential\.train: training diverged at epoch 1, step \d+ of 32: .*The learning rate \(1000\) is probably too high: try 100, ten times smaller\./);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).not.toContain('model saved');
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
-// End-to-end check of the site: inspects the HTML of the production build in dist/site (built
-// once by the site project's global setup), then serves it with `astro preview` over HTTP.
+// End-to-end check of the site: inspects the HTML of the production build (dist/site, built once
+// by the site project's global setup, or SCRATCHNET_SITE), then serves it with `astro preview`.
 // It proves the chapter pipeline works: MDX, KaTeX, Shiki and values computed by scratchnet.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -7,9 +7,10 @@ import { createServer } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { site } from '../support/built-site.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = join(root, 'dist/site');
+const outDir = site;
 const astroBin = join(root, 'node_modules/astro/bin/astro.mjs');
 const chapterPath = '/chapters/01-a-single-neuron/';
 const chapterFile = join(outDir, 'chapters/01-a-single-neuron/index.html');
@@ -88,10 +89,10 @@ describe('the production site', () => {
 
   beforeAll(async () => {
     // The site was built once for all site tests by tests/support/build-site.ts.
-    expect(existsSync(chapterFile), 'dist/site has no chapter 1: the global build did not run').toBe(true);
+    expect(existsSync(chapterFile), `${outDir} has no chapter 1: the global build did not run`).toBe(true);
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    server = astro(['preview', '--port', String(port), '--host', '127.0.0.1'], { detached: true });
+    server = astro(['preview', '--port', String(port), '--host', '127.0.0.1', '--outDir', outDir], { detached: true });
     server.stdout?.on('data', (chunk) => (serverLog += chunk));
     server.stderr?.on('data', (chunk) => (serverLog += chunk));
     await waitForServer(`${baseUrl}/`, server, () => serverLog);

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { renderOutputs, type HNode } from '../../site/notebook/render.ts';
 import { withoutNumbers } from '../../site/notebook/chapter.ts';
 import { runChapterFile } from '../support/chapters.ts';
+import { site } from '../support/built-site.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const files = readdirSync(join(root, 'chapters')).filter((file) => file.endsWith('.mdx')).sort();
@@ -26,12 +27,12 @@ function builtOutputs(html: string): string[] {
 describe('the built chapter pages', () => {
   it('include every chapter in chapters/', () => {
     expect(files.length).toBeGreaterThan(0);
-    for (const file of files) expect(readdirSync(join(root, 'dist/site/chapters'))).toContain(file.replace(/\.mdx$/, ''));
+    for (const file of files) expect(readdirSync(join(site, 'chapters'))).toContain(file.replace(/\.mdx$/, ''));
   });
 
   it.each(files)('%s shows the outputs its cells produce in the tests', async (file) => {
     const chapter = await runChapterFile(file);
-    const html = readFileSync(join(root, 'dist/site/chapters', file.replace(/\.mdx$/, ''), 'index.html'), 'utf8');
+    const html = readFileSync(join(site, 'chapters', file.replace(/\.mdx$/, ''), 'index.html'), 'utf8');
     const built = builtOutputs(html);
     expect(built).toHaveLength(chapter.cells.length);
     // A timed cell's numbers are the build machine's measurements, so only its words must match.

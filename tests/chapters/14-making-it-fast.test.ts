@@ -1,8 +1,8 @@
-// Chapter 11, making it fast: runs its cells as the page does and checks what they show (the work
+// The chapter "Making it fast": runs its cells as the page does and checks what they show (the work
 // per sample, memory order, the share of zeros, the sparse product by hand, the fast product
 // against the readable one), that only the timing cells are marked timed, that it quotes the real
 // kernels, that every exercise is solvable, and that every figure the prose quotes is the measured one.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SPARSE_DENSITY, WASM_MIN_ELEMENTS } from '../../lib/kernels/wasm.ts';
@@ -12,7 +12,7 @@ import { DATASETS, datasetFolder } from '../../scripts/datasets.ts';
 import { chapterChecks, findCell, linesOf } from '../support/chapter-checks.ts';
 import { quotes, type RanChapter, runChapterFile } from '../support/chapters.ts';
 
-const file = '11-making-it-fast.mdx';
+const file = '14-making-it-fast.mdx';
 const root = resolve(import.meta.dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
@@ -36,12 +36,25 @@ beforeAll(async () => {
   chapter = await runChapterFile(file);
 });
 
-describe('chapter 11, making it fast', () => {
+describe('chapter "Making it fast"', () => {
   chapterChecks(() => chapter, {
     file,
     exercises: ['A · B from rows of A and rows of Bᵀ', 'the work of the sparse and of the dense product'],
     // The share of zero pixels, the sparse threshold and the bench's figures: each has its test below.
     checkedElsewhere: ['81%', '40%', '19%', fast.seconds, numpy.seconds, tfjs.seconds, readable.seconds, '97.42%'],
+  });
+
+  it('follows "Training on real data", the chapter that trains MNIST in the browser, as its first line says', () => {
+    expect(chapter.body).toMatch(/^The network of the last chapter learned MNIST in your browser/m);
+    const orders = readdirSync(join(root, 'chapters'))
+      .filter((name) => /^\d\d-.*\.mdx$/.test(name))
+      .map((name) => {
+        const mdx = readFileSync(join(root, 'chapters', name), 'utf8');
+        return { order: Number(/^order: (\d+)$/m.exec(mdx)![1]), title: /^title: (.+)$/m.exec(mdx)![1] };
+      })
+      .sort((a, b) => a.order - b.order);
+    const at = orders.findIndex((entry) => entry.title === 'Making it fast');
+    expect(orders[at - 1]?.title).toBe('Training on real data');
   });
 
   it('marks exactly the cells that measure time as timed', () => {
