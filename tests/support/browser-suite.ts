@@ -82,7 +82,7 @@ export interface BrowserSuite {
   readonly browser: Browser;
   /** Every path the server was asked for, in order. */
   readonly requests: string[];
-  /** How many of the site's documents the file has loaded so far (navigations and reloads). */
+  /** How many of the site's documents the file has loaded so far (navigations and reloads); SCRATCHNET_COUNT_LOADS=1 prints it at the end. */
   readonly loads: number;
   /** Opens `path` in a fresh context (its own cache and storage), collecting console errors and the hosts it contacts. */
   open(path: string, options?: OpenOptions): Promise<Opened>;

@@ -74,7 +74,7 @@ export function pageTours(suite: BrowserSuite): (path: string) => Tour {
   };
 }
 
-/** Visits `path` once and settles every step, in order; a step that throws rejects only its own promise. */
+/** Visits `path` once and settles every step, in order; a step that throws rejects only its own promise. SCRATCHNET_TOUR_TIMES=1 prints each step's time. */
 async function visit(suite: BrowserSuite, path: string, settle: Record<Step, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>): Promise<void> {
   const plan = planFor(path);
   const opened = await suite.visit(path, { width: 1280 }).catch((error: unknown) => error as Error);
