@@ -19,16 +19,8 @@ import { oneHot } from '../../lib/targets.ts';
 import { decodeModel, deserializeModel, encodeModel, loadWeights, serializeModel } from '../../lib/serialize.ts';
 import type { ModelJSON } from '../../lib/schema.ts';
 import { FormatError, ScratchnetError, SizeError } from '../../lib/errors.ts';
+import { thrown } from '../support/expect.ts';
 
-/** What `attempt` threw, or a marker error when it threw nothing. */
-function thrown(attempt: () => unknown): unknown {
-  try {
-    attempt();
-  } catch (error) {
-    return error;
-  }
-  return new Error('nothing was thrown');
-}
 
 const GUARD_BYTES = 64e6;
 

@@ -17,6 +17,7 @@ import { sineData, spiralData } from '../../lib/data.ts';
 import { ScratchnetError, ShapeError, TrainingError } from '../../lib/errors.ts';
 import { DIVERGENCE } from '../../lib/training.ts';
 import { gatherRows } from '../../lib/ops.ts';
+import { thrown } from '../support/expect.ts';
 
 const spiral = spiralData(100, 3, new Random(1));
 const sine = sineData(60);
@@ -44,15 +45,6 @@ function parameterBytes(model: Sequential): Uint8Array[] {
   return model.layers.filter(isTrainable).flatMap((layer) => [layer.weights, layer.biases].map((m) => new Uint8Array(m.data.buffer.slice(m.data.byteOffset, m.data.byteOffset + m.data.byteLength))));
 }
 
-/** What `attempt` threw, or a marker error when it threw nothing. */
-function thrown(attempt: () => unknown): unknown {
-  try {
-    attempt();
-  } catch (error) {
-    return error;
-  }
-  return new Error('nothing was thrown');
-}
 
 /** Asserts that `attempt` throws `type` with `message`, and that no step was taken and no weight changed. */
 function expectRefused(model: Sequential, attempt: () => unknown, type: new (...args: never[]) => ScratchnetError, message: RegExp): void {

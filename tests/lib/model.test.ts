@@ -18,6 +18,7 @@ import type { BatchInfo, EpochInfo } from '../../lib/training.ts';
 import { oneHot } from '../../lib/targets.ts';
 import { sineData, spiralData } from '../../lib/data.ts';
 import { ScratchnetError, ShapeError, TrainingError } from '../../lib/errors.ts';
+import { thrown } from '../support/expect.ts';
 
 /** The book's spiral classifier, 2 → 64 → 3, with its own generator for weights and dropout. */
 function spiralModel(weightSeed: number, options: { optimizer?: Optimizer; dropout?: number } = {}): Sequential {
@@ -70,15 +71,6 @@ function maxScaledDifference(a: Matrix, b: Matrix): number {
   return Math.max(...Array.from(a.data, (v, i) => Math.abs(v - b.data[i]))) / scale;
 }
 
-/** What thrown() caught: the error, or a marker that nothing was thrown. */
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (error) {
-    return error;
-  }
-  return new Error('nothing was thrown');
-}
 
 /**
  * Asserts that `attempt` throws `type` with `message` (a substring or pattern), and that nothing was

@@ -1,6 +1,7 @@
 // Comparison helpers for worked numerical examples: a matrix (or a plain array) against
 // literal expected numbers, element by element, within a tolerance that is absolute below 1
-// and relative above it, so float32 results of larger magnitude are judged fairly.
+// and relative above it, so float32 results of larger magnitude are judged fairly; and what a
+// call threw, for the bad-input tests.
 import { expect } from 'vitest';
 import { ShapeError } from '../../lib/errors.ts';
 import { Matrix } from '../../lib/matrix.ts';
@@ -42,4 +43,14 @@ export function shapeErrorMessage(f: () => unknown): string {
     return (error as ShapeError).message;
   }
   throw new Error('expected a ShapeError, but nothing was thrown');
+}
+
+/** What `attempt` threw, or a marker error when it threw nothing. */
+export function thrown(attempt: () => unknown): unknown {
+  try {
+    attempt();
+  } catch (error) {
+    return error;
+  }
+  return new Error('nothing was thrown');
 }
