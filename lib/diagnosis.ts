@@ -202,7 +202,7 @@ function overfittingFinding(history: History): Finding | undefined {
   return {
     kind: 'overfitting',
     message: `${accuracyText}${lossText}The network is learning its training samples rather than the pattern behind them.`,
-    advice: `The next chapter, Generalisation, is about this: more data, a penalty on large weights (weightRegularizerL2), Dropout, a smaller network${rose ? `, or stopping at epoch ${lowest + 1}` : ''}.`,
+    advice: `The chapter on generalisation and regularisation is about this: more data, a penalty on large weights (weightRegularizerL2), Dropout, a smaller network${rose ? `, or stopping at epoch ${lowest + 1} (train's earlyStopping option)` : ''}.`,
     epoch: rose ? lowest + 1 : last,
   };
 }
@@ -224,4 +224,17 @@ export function diagnose(history: History, options: DiagnoseOptions = {}): Diagn
     findings,
     toString: () => (findings.length === 0 ? `Nothing looks wrong${summary}.` : findings.map((finding) => `${finding.kind}: ${finding.message} ${finding.advice}`).join('\n')),
   };
+}
+
+/**
+ * Gives a TrainingError that train() caught the run so far: sets its `history` and `findings`, and
+ * adds to its message whatever else diagnose() sees (dead ReLUs, say), which the message does not already say.
+ */
+export function explainTrainingError(error: TrainingError, history: History, model: Sequential, inputs: Matrix): void {
+  error.history = history;
+  const findings = diagnose(history, { error, model, inputs }).findings;
+  error.findings = findings;
+  // The finding for the error itself repeats the message (where, the evidence and what to try).
+  const others = findings.filter((finding) => finding.kind !== 'non-finite' && finding.kind !== 'diverged');
+  if (others.length) error.message += `\nThe run so far also shows:\n${others.map((finding) => `- ${finding.kind}: ${finding.message} ${finding.advice}`).join('\n')}`;
 }

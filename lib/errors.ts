@@ -1,5 +1,6 @@
 // The errors scratchnet throws. Every message names the operation and the shapes or
 // values at fault, so a reader can fix a cell without reading the library's source.
+import type { Finding } from './diagnosis.ts';
 import type { History } from './training.ts';
 
 /** An error raised by scratchnet; `op` names the operation that refused its input. */
@@ -42,6 +43,8 @@ export class TrainingError extends ScratchnetError {
   readonly evidence?: string;
   /** What train() recorded before it stopped: every finished epoch, and the loss of every step before the one that failed (set by train()). */
   history?: History;
+  /** What diagnose() made of the run so far, including this error (set by train(); its message adds the findings beyond the error itself). */
+  findings?: Finding[];
   constructor(message: string, epoch: number, step: number, sign: DivergenceSign = 'non-finite-loss', details: TrainingErrorDetails = {}) {
     super('Sequential.train', message);
     this.name = 'TrainingError';

@@ -28,3 +28,5 @@ export * from './curve.ts';
 export * from './inspection.ts';
 export * from './diagnosis.ts';
 export * from './sweep.ts';
+export * from './augmentation.ts';
+export * from './stopping.ts';

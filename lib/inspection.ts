@@ -3,7 +3,7 @@
 // vanishing or exploding layer by layer, and the ReLU neurons that are dead (0 for every input).
 import { ScratchnetError } from './errors.ts';
 import type { Matrix } from './matrix.ts';
-import { sliceRows } from './ops.ts';
+import { gatherRows, sliceRows } from './ops.ts';
 import { ReLU } from './activations.ts';
 import { isTrainable, type Layer } from './layers.ts';
 import { standardDeviation } from './metrics.ts';
@@ -128,4 +128,10 @@ export function deadReLUs(model: Sequential, x: Matrix, options: { batchSize?: n
     const living = flags.reduce((total, flag) => total + flag, 0);
     return { layer: index, dead: flags.length - living, total: flags.length };
   });
+}
+
+/** Up to `count` rows spread evenly through x: a fair sample to count dead ReLUs on, even when the rows are sorted by class. */
+export function sampleRows(x: Matrix, count: number): Matrix {
+  const n = Math.min(count, x.rows);
+  return gatherRows(x, Array.from({ length: n }, (_, i) => Math.floor((i * x.rows) / n)));
 }

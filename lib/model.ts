@@ -6,6 +6,9 @@ import { ScratchnetError, ShapeError, TrainingError } from './errors.ts';
 import { Matrix } from './matrix.ts';
 import { gatherRows, sliceRows } from './ops.ts';
 import { defaultRandom } from './random.ts';
+import { explainTrainingError } from './diagnosis.ts';
+import { sampleRows } from './inspection.ts';
+import { EarlyStopping } from './stopping.ts';
 import { Softmax } from './activations.ts';
 import { describeLayer, isTrainable, layerSizes, layerTable, type BackwardOptions, type Layer } from './layers.ts';
 import { CategoricalCrossEntropy, Loss, SoftmaxCrossEntropy } from './losses.ts';
@@ -13,7 +16,7 @@ import type { Optimizer } from './optimizers.ts';
 import { regularizationLoss } from './regularization.ts';
 import { checkFinite, checkInputs, inferAccuracy, prepareTargets, type AccuracyKind, type PreparedTargets, type Scorer } from './scoring.ts';
 import type { Targets } from './targets.ts';
-import { checkParameters, checkTrainOptions, divergedError, emptyHistory, lossHasRisen, recordEpoch, risingLossError } from './training.ts';
+import { augmentBatch, checkParameters, checkTrainOptions, divergedError, emptyHistory, lossHasRisen, recordEpoch, risingLossError } from './training.ts';
 import type { BatchResult, EpochInfo, History, TrainBatchOptions, TrainOptions } from './training.ts';
 
 /** A model's loss, optimizer and accuracy kind. */
@@ -124,15 +127,19 @@ export class Sequential {
   }
 
   /**
-   * Trains on (x, y): every epoch shuffles the samples and runs trainBatch() on each mini-batch,
-   * having checked every input and target first, before any weight changes. Returns the per-epoch
-   * history (and every step's loss); a TrainingError for divergence carries the history up to the step before it.
+   * Trains on (x, y): every epoch shuffles the samples and runs trainBatch() on each mini-batch
+   * (augmented first when `augment` is given), having checked every input and target first, before
+   * any weight changes. Returns the per-epoch history (and every step's loss). With `earlyStopping`
+   * it stops once the validation figure has not improved for `patience` epochs and puts the best
+   * epoch's weights back. A TrainingError for divergence carries the history up to the step before
+   * it, and its message adds what else diagnose() sees in the run so far (such as dead ReLUs).
    */
   train(x: Matrix, y: Targets, options: TrainOptions = {}): History {
     const { optimizer } = this.requireTraining('Sequential.train');
     const { epochs, batchSize } = checkTrainOptions(options);
     const targets = this.prepare('Sequential.train', x, y);
     const validation = options.validation && { ...options.validation, targets: this.prepare('Sequential.train (validation)', options.validation.x, options.validation.y) };
+    const stopping = options.earlyStopping && new EarlyStopping(options.earlyStopping, validation !== undefined);
     const rng = options.rng ?? defaultRandom;
     const steps = Math.ceil(x.rows / batchSize);
     const order = new Int32Array(x.rows).map((_, i) => i);
@@ -147,7 +154,8 @@ export class Sequential {
         let correctTotal = 0;
         for (let step = 1; step <= steps; step++) {
           const indices = order.subarray((step - 1) * batchSize, step * batchSize);
-          const batch = this.trainBatch(gatherRows(x, indices), targets.gather(indices), { epoch, step, steps, scorer: targets, checkDivergence: watch });
+          const inputs = augmentBatch(gatherRows(x, indices), options.augment, rng);
+          const batch = this.trainBatch(inputs, targets.gather(indices), { epoch, step, steps, scorer: targets, checkDivergence: watch });
           if (epoch === 1 && step === 1) startLoss = batch.loss;
           history.batchLoss.push(batch.loss);
           lossTotal += batch.loss * indices.length;
@@ -163,12 +171,13 @@ export class Sequential {
         recordEpoch(history, info);
         if (options.onEpoch?.(info) === false) return history;
         if (watch && lossHasRisen(startLoss, info.loss)) throw risingLossError(startLoss, info.loss, optimizer.learningRate, { epoch, step: steps, steps });
+        if (stopping?.update(epoch, info[stopping.monitor]!, this.layers) && epoch < epochs) return stopping.finish(history, this.layers, epoch);
       }
     } catch (error) {
-      if (error instanceof TrainingError) error.history = history;
+      if (error instanceof TrainingError) explainTrainingError(error, history, this, sampleRows(x, 500));
       throw error;
     }
-    return history;
+    return stopping ? stopping.finish(history, this.layers) : history;
   }
 
   /** The model's outputs for x, computed in inference mode (no dropout), batch by batch. */

@@ -4,7 +4,9 @@
 import { ScratchnetError, TrainingError, type DivergenceSign } from './errors.ts';
 import { formatNumber } from './format.ts';
 import { isTrainable, type Layer } from './layers.ts';
-import type { Matrix } from './matrix.ts';
+import type { EarlyStoppingOptions } from './stopping.ts';
+import { Matrix } from './matrix.ts';
+import { shapeOf } from './ops.ts';
 import type { Optimizer } from './optimizers.ts';
 import type { Random } from './random.ts';
 import type { Scorer } from './scoring.ts';
@@ -78,6 +80,10 @@ export interface TrainOptions {
   onEpoch?: (info: EpochInfo) => void | boolean;
   /** Stop with a TrainingError when the weights explode or the loss rises far above where it started (see DIVERGENCE); default true. */
   checkDivergence?: boolean;
+  /** Makes new inputs from each training batch's (e.g. imageAugmenter's random shifts), with train()'s generator; the targets stay. */
+  augment?: (inputs: Matrix, rng: Random) => Matrix;
+  /** Stop when the validation figure has not improved for `patience` epochs, and keep the best epoch's weights (needs `validation`). */
+  earlyStopping?: EarlyStoppingOptions;
 }
 
 /** The record that train() returns: figures per epoch, and the loss of every optimizer step. */
@@ -88,6 +94,10 @@ export interface History {
   validationAccuracy: number[];
   /** The loss of every optimizer step, in order: where a diagnosis sees oscillation within an epoch and the step where things broke. */
   batchLoss: number[];
+  /** With earlyStopping: the 1-based epoch whose validation figure was best (and whose weights the model keeps, unless restoreBest is false). */
+  bestEpoch?: number;
+  /** With earlyStopping: the epoch after which training stopped early; undefined when every epoch ran. */
+  stoppedEpoch?: number;
 }
 
 /** A history with nothing recorded yet. */
@@ -101,6 +111,16 @@ export function recordEpoch(history: History, info: EpochInfo): void {
   history.accuracy.push(info.accuracy);
   if (info.validationLoss !== undefined) history.validationLoss.push(info.validationLoss);
   if (info.validationAccuracy !== undefined) history.validationAccuracy.push(info.validationAccuracy);
+}
+
+/** The batch's inputs, or the new ones train()'s `augment` option makes of them, checked to keep their shape. */
+export function augmentBatch(inputs: Matrix, augment: TrainOptions['augment'], rng: Random): Matrix {
+  if (!augment) return inputs;
+  const out = augment(inputs, rng);
+  if (!(out instanceof Matrix) || out.rows !== inputs.rows || out.cols !== inputs.cols) {
+    throw new ScratchnetError('Sequential.train', `augment must return a Matrix shaped like the batch it was given, ${shapeOf(inputs)}, not ${out instanceof Matrix ? shapeOf(out) : String(out)}`);
+  }
+  return out;
 }
 
 /** Checks train()'s epochs and batchSize, and fills in their defaults. */

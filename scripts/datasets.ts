@@ -24,7 +24,7 @@ export async function datasetFolder(info: DatasetInfo, dataDir?: string): Promis
   const candidates = dataDir ? [resolve(dataDir)] : datasetFolders(info, root);
   const folder = await findIDXFolder(candidates);
   if (folder) return folder;
-  const howToGet = `To get it, ${info.howToGet}.`;
+  const howToGet = `To get it, ${info.howToGet}, or pass --data-dir with a folder of the four official files.`;
   const all = Object.keys(IDX_FILES).length;
   const problems: string[] = [];
   for (const candidate of candidates) {

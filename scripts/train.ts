@@ -4,7 +4,7 @@
 //   npm run train -- --dataset mnist [--epochs 12 --hidden 256,128 --out model.json …]
 // (`npm run train -- --help` lists every option, from the table in cli.ts).
 import { writeFile } from 'node:fs/promises';
-import { Random, TrainingError, argmax, createOptimizer, diagnose, emptyHistory, encodeModel, gatherRows, serializeModel, sliceRows, type History, type LabelledImages, type Sequential } from '../lib/index.ts';
+import { Random, TrainingError, argmax, createOptimizer, diagnose, encodeModel, imageAugmenter, gatherRows, serializeModel, sliceRows, type History, type LabelledImages, type Sequential } from '../lib/index.ts';
 import { loadIDXDataset } from '../lib/node.ts';
 import { COMMANDS, Progress, UsageError, buildNetwork, confusionTable, fail, findingLines, handleErrors, parseCommand, plural, saveWithFallback } from './cli.ts';
 import { DATASETS, datasetFolder, datasetShape } from './datasets.ts';
@@ -14,7 +14,8 @@ handleErrors();
 // must be writable), the optimizer's settings by building it, and the sizes against the headers.
 const options = parseCommand(COMMANDS.train);
 const info = DATASETS[options.dataset];
-const { epochs, hidden, decay, dropout, seed, out } = options;
+const { epochs, hidden, decay, dropout, seed, out, augment, patience } = options;
+const maxShift = options['max-shift'];
 const batchSize = options['batch-size'];
 const validationSize = options.validation;
 const optimizerName = options.optimizer;
@@ -48,7 +49,8 @@ const validationSet = pick(validationIndices);
 
 console.log(
   `${trainSet.x.rows} training, ${validationSet.x.rows} validation, ${plural(test.x.rows, 'test image')} · ` +
-    `${shape.pixels} → ${hidden.join(' → ')} → ${info.classes.length} · ${optimizerName} lr ${learningRate} decay ${decay} · dropout ${dropout} · batch ${batchSize} · ${plural(epochs, 'epoch')} · seed ${seed}`,
+    `${shape.pixels} → ${hidden.join(' → ')} → ${info.classes.length} · ${optimizerName} lr ${learningRate} decay ${decay} · dropout ${dropout} · batch ${batchSize} · ${plural(epochs, 'epoch')}` +
+    `${augment ? ` · augmented (shifts up to ${maxShift} px${info.mirrorable ? ', mirrored' : ''})` : ''}${patience === undefined ? '' : ` · patience ${patience}`} · seed ${seed}`,
 );
 
 const started = performance.now();
@@ -60,6 +62,9 @@ const history = trainOrExplain(() => model.train(trainSet.x, trainSet.y, {
   batchSize,
   rng,
   validation: validationSet,
+  // Shifted (and, where that keeps the class, mirrored) copies, made afresh for every batch.
+  augment: augment ? imageAugmenter({ width: 28, height: 28, maxShift, mirror: info.mirrorable }) : undefined,
+  earlyStopping: patience === undefined ? undefined : { patience },
   onBatch: ({ epoch, step, steps, loss, accuracy }) => {
     if (step === 1) progress = new Progress(`epoch ${epoch}/${epochs}`, steps);
     progress.update(step, `loss ${loss.toFixed(4)} acc ${accuracy.toFixed(3)}`);
@@ -77,13 +82,17 @@ const trainingSeconds = (performance.now() - started) / 1000;
 const evaluation = model.evaluate(test.x, test.y);
 const predicted = argmax(model.predict(test.x));
 console.log(`\ntrained in ${trainingSeconds.toFixed(1)} s`);
+if (history.bestEpoch !== undefined) {
+  const stopped = history.stoppedEpoch === undefined ? `ran all ${plural(epochs, 'epoch')}` : `stopped after epoch ${history.stoppedEpoch}`;
+  console.log(`early stopping: ${stopped}; kept the weights of epoch ${history.bestEpoch}, whose validation loss was lowest (${history.validationLoss[history.bestEpoch - 1].toFixed(4)})`);
+}
 // A run that finished can still have stalled, oscillated or overfitted: say so, with what to try.
 const diagnosis = diagnose(history, { model, inputs: sample });
 if (!diagnosis.healthy) console.log(`\ndiagnosis: this run did not go well\n${findingLines(diagnosis.findings)}`);
 console.log(`\nconfusion matrix on the ${plural(test.x.rows, 'test image')} (rows: true class, columns: predicted)`);
 console.log(confusionTable(predicted, test.y, info.classes));
 console.log(`\ntest loss: ${evaluation.loss.toFixed(4)}`);
-const metadata = { dataset: info.name, testSize: test.x.rows, epochs, batchSize, hidden, optimizer: optimizerName, learningRate, decay, dropout, seed, testAccuracy: evaluation.accuracy, trainingSeconds };
+const metadata = { dataset: info.name, testSize: test.x.rows, epochs, batchSize, hidden, optimizer: optimizerName, learningRate, decay, dropout, augment: augment ? { maxShift, mirror: info.mirrorable } : false, patience, bestEpoch: history.bestEpoch, seed, testAccuracy: evaluation.accuracy, trainingSeconds };
 // --out was checked before training, but a folder can still vanish or fill up since: then the model goes elsewhere, and we say where.
 const saved = await saveWithFallback(out, (path) => writeModel(model, path, metadata));
 if (saved.problem) {
@@ -103,18 +112,13 @@ async function writeModel(trained: Sequential, path: string, metadata: Record<st
   await writeFile(path, path.toLowerCase().endsWith('.json') ? JSON.stringify(serializeModel(trained, { metadata })) : encodeModel(trained, { metadata }));
 }
 
-/**
- * Runs `training`; when it diverges, ends the command with the TrainingError's message (where, and
- * what to try) and whatever else the diagnosis of the run so far finds, such as dead ReLUs.
- */
+/** Runs `training`; when it diverges, ends the command with the TrainingError's message: where, what to try, and what else the run so far shows (train() adds that). */
 function trainOrExplain(training: () => History): History {
   try {
     return training();
   } catch (error) {
     if (!(error instanceof TrainingError)) throw error;
     progress.done();
-    // The diagnosis's own finding for the error says what the message says; the others add to it.
-    const others = diagnose(error.history ?? emptyHistory(), { error, model, inputs: sample }).findings.filter((finding) => finding.kind !== 'non-finite' && finding.kind !== 'diverged');
-    return fail(others.length ? `${error.message}\ndiagnosis of the run so far:\n${findingLines(others)}` : error.message);
+    return fail(error.message);
   }
 }

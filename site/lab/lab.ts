@@ -159,7 +159,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
           status.textContent = `${message.train} training, ${message.validation} validation, ${message.test} test images. Training…`;
           root.dataset.state = 'training';
           pauseButton.disabled = false;
-          worker!.postMessage({ type: 'train', settings: chosen });
+          worker!.postMessage({ type: 'train', settings: { ...chosen, augment: $<HTMLInputElement>(root, '[name=augment]').checked } });
           break;
         case 'progress':
           bar.max = message.epochs * message.steps;

@@ -9,6 +9,8 @@ export interface LabSettings {
   batchSize: number;
   epochs: number;
   seed: number;
+  /** Train on randomly shifted copies of the images, new every batch (lib/augmentation.ts), also mirrored where that keeps the class. */
+  augment?: boolean;
 }
 
 /** Page → Worker. */

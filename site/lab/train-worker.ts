@@ -3,8 +3,8 @@
 // and sends back live loss and accuracy, and at the end the test results and what diagnose() makes
 // of a run that failed or stalled. Runs off the main thread.
 import {
-  Dense, Random, Sequential, argmax, confusionMatrix, createOptimizer, diagnose, emptyHistory, gatherRows, labelledImages, mlp, readIDX, sliceRows,
-  type History, type LabelledImages, type Matrix,
+  DATASETS, Dense, Random, Sequential, argmax, augmentBatch, confusionMatrix, createOptimizer, diagnose, emptyHistory, gatherRows, labelledImages, mlp, readIDX, sliceRows,
+  imageAugmenter, type DatasetName, type History, type LabelledImages, type Matrix,
 } from '../../lib/index.ts';
 import type { LabFinding, LabMessage, LabRequest, LabSettings } from './protocol.ts';
 import { checkLabInput } from './settings.ts';
@@ -28,6 +28,8 @@ function findings(error?: unknown): LabFinding[] | undefined {
 }
 
 let data: { train: LabelledImages; test: LabelledImages } | undefined;
+/** Whether the loaded dataset's images keep their class when mirrored (Fashion-MNIST's do, digits do not). */
+let mirrorable = false;
 let paused = false;
 let wake: (() => void) | undefined;
 
@@ -36,7 +38,8 @@ function download(file: string, url: string): Promise<Uint8Array> {
   return downloadWithProgress(url, (received, total) => post({ type: 'download', file, received, total }));
 }
 
-async function load(files: Record<string, string>): Promise<void> {
+async function load(dataset: string, files: Record<string, string>): Promise<void> {
+  mirrorable = DATASETS[dataset as DatasetName]?.mirrorable ?? false;
   const read = async (name: string) => readIDX(await download(name, files[name]), name);
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
     ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map(read),
@@ -69,6 +72,8 @@ async function train(settings: LabSettings): Promise<void> {
   // He-normal hidden layers with ReLU, a Glorot-uniform output layer with softmax, no dropout.
   const model = mlp([784, ...settings.hidden, 10], { rng, optimizer: createOptimizer(settings.optimizer, { learningRate: settings.learningRate }) });
   const steps = Math.ceil(trainIndices.length / settings.batchSize);
+  // The same shifts train()'s augment option makes, drawn from the run's generator.
+  const augment = settings.augment ? imageAugmenter({ width: 28, height: 28, maxShift: 2, mirror: mirrorable }) : undefined;
   const history = emptyHistory();
   // Dead ReLUs are counted on a few hundred samples, as diagnose() suggests.
   current = { history, model, inputs: sliceRows(validation.x, 0, 500), learningRate: settings.learningRate };
@@ -81,7 +86,7 @@ async function train(settings: LabSettings): Promise<void> {
       const batch = trainIndices.subarray((step - 1) * settings.batchSize, step * settings.batchSize);
       const y = Int32Array.from(batch, (i) => data!.train.y[i]);
       // A diverging loss throws a TrainingError naming the epoch and step; the page shows its message.
-      const result = model.trainBatch(gatherRows(data.train.x, batch), y, { epoch, step, steps });
+      const result = model.trainBatch(augmentBatch(gatherRows(data.train.x, batch), augment, rng), y, { epoch, step, steps });
       history.batchLoss.push(result.loss);
       lossTotal += result.loss * y.length;
       correct += result.correct;
@@ -127,7 +132,7 @@ function results(model: Sequential): import('./protocol.ts').LabResults {
 addEventListener('message', async (event: MessageEvent<LabRequest>) => {
   const request = event.data;
   try {
-    if (request.type === 'load') await load(request.files);
+    if (request.type === 'load') await load(request.dataset, request.files);
     else if (request.type === 'train') await train(request.settings);
     else if (request.type === 'pause') paused = true;
     else if (request.type === 'resume') {

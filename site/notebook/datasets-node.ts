@@ -17,9 +17,9 @@ export interface NodeDatasetOptions {
   folders?: (info: DatasetInfo) => string[];
 }
 
-/** The message a cell shows when a dataset is not installed: what is missing, and how to get it. */
+/** The message a cell shows when a dataset is not installed where the site was built: what is missing, and how to get it. */
 export function notInstalledMessage(info: DatasetInfo): string {
-  return `${info.title} is not installed on the machine that ran this cell, so the cell stops here. To get it, ${info.howToGet}; then run the cells again.`;
+  return `${info.title} was not installed where this page was built, so the cell stops here. To get it, ${info.howToGet}; then build the site again.`;
 }
 
 /** Up to `length` bytes of an open file, from its start. */

@@ -16,7 +16,7 @@ export interface LinePlotOptions {
   yScale?: AxisScale;
 }
 
-/** Anything with a predict() that maps (n × 2) points to class scores, such as a Sequential model. */
+/** Anything with a predict() that maps (n × 2) points to class scores, such as a Sequential model; one output column is read as a yes-or-no probability. */
 export interface Classifier {
   predict(x: Matrix): Matrix;
 }
@@ -95,7 +95,9 @@ export function scatterPlot(x: Matrix, labels: ArrayLike<number>, options: Scatt
         grid.data[2 * i + 1] = figure.yRange[1] - ((row + 0.5) / size) * (figure.yRange[1] - figure.yRange[0]); // row 0 at the top
       }
     }
-    figure.boundary = { width: size, height: size, classes: Array.from(argmax(options.model.predict(grid))) };
+    const scores = options.model.predict(grid); // (size² × classes), or (size² × 1) for a sigmoid's yes-or-no
+    const classes = scores.cols === 1 ? Array.from(scores.data, (p) => (p > 0.5 ? 1 : 0)) : Array.from(argmax(scores));
+    figure.boundary = { width: size, height: size, classes };
   }
   return figure;
 }

@@ -168,7 +168,7 @@ describe('training stops when it diverges, even while the clipped loss stays fin
     return { error: error as TrainingError, epochs };
   }
 
-  const advice = /The learning rate \(\d+\) is probably too high: try \d+, ten times smaller\. If smaller ones diverge too, check how the first weights are drawn .*'heNormal' for ReLU\) and scale the inputs and targets to about −1…1\.$/;
+  const advice = /The learning rate \(\d+\) is probably too high: try \d+, ten times smaller\. If smaller ones diverge too, check how the first weights are drawn .*'heNormal' for ReLU\) and scale the inputs and targets to about −1…1\.$/m;
 
   it('stops SGD at learning rate 1e6 on cross-entropy within the first epoch, naming the layer and the weight that exploded', () => {
     const { error, epochs } = diverge(classifier(new SGD({ learningRate: 1e6 })), spiral.x, spiral.y);
@@ -192,6 +192,8 @@ describe('training stops when it diverges, even while the clipped loss stays fin
     expect([error.epoch, error.step, epochs]).toEqual([1, 10, 1]);
     expect(error.message).toMatch(/^Sequential\.train: training diverged at epoch 1, step 10 of 10: the mean loss of epoch 1 \(\d+(\.\d+)?\) is more than 4 times the first batch's \(1\.\d+\)\. /);
     expect(error.message).toMatch(advice);
+    // The steps that made the loss rise also killed every ReLU, and the message adds what the diagnosis saw.
+    expect(error.message).toContain('\nThe run so far also shows:\n- dead-relu: 16 of the 16 neurons of layer 1 (ReLU), 100%, are dead: they output 0 for all 300 inputs');
     expect(error.history?.loss).toHaveLength(1);
     expect(error.history!.loss[0]).toBeGreaterThan(4 * 1.1);
   });

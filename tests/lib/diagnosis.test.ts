@@ -17,7 +17,7 @@ import { emptyHistory, type History, type TrainOptions } from '../../lib/trainin
 import type { Matrix } from '../../lib/matrix.ts';
 import type { Targets } from '../../lib/targets.ts';
 import { loadIDXDataset } from '../../lib/node.ts';
-import { SYMPTOMS, diagnose, percent, type DiagnoseOptions, type Diagnosis } from '../../lib/diagnosis.ts';
+import { SYMPTOMS, diagnose, explainTrainingError, percent, type DiagnoseOptions, type Diagnosis } from '../../lib/diagnosis.ts';
 
 const spiral = spiralData(100, 3, new Random(1));
 const sine = sineData(200);
@@ -159,6 +159,24 @@ describe('diagnose counts dead ReLUs', () => {
   });
 });
 
+describe("a TrainingError from train() carries the diagnosis", () => {
+  it('sets its findings, and its message says only what the error itself says when nothing else is wrong', () => {
+    const { error } = run(spiralNet(new SGD({ learningRate: 1e6 })), spiral.x, spiral.y, { epochs: 5, batchSize: 30 });
+    expect(error!.findings!.map((finding) => finding.kind)).toEqual(['diverged']);
+    expect(error!.message).not.toContain('The run so far also shows');
+  });
+
+  it('adds what else the run shows, such as dead ReLUs, to the message', () => {
+    const model = spiralNet(new Adam({ learningRate: 0.01 }));
+    (model.layers[0] as Dense).biases.data.fill(-100);
+    const error = new TrainingError('Sequential.train: training diverged at epoch 2, step 1 of 10: the loss became NaN.', 2, 1);
+    explainTrainingError(error, emptyHistory(), model, spiral.x);
+    expect(error.findings!.map((finding) => finding.kind)).toEqual(['non-finite', 'dead-relu']);
+    expect(error.message).toMatch(/the loss became NaN\.\nThe run so far also shows:\n- dead-relu: 64 of the 64 neurons of layer 1 \(ReLU\), 100%, are dead/);
+    expect(error.history).toEqual(emptyHistory());
+  });
+});
+
 describe('diagnose names overfitting', () => {
   it('when a big network learns 45 training points far better than it does new ones, pointing to the next chapter', () => {
     const few = spiralData(15, 3, new Random(3));
@@ -169,7 +187,7 @@ describe('diagnose names overfitting', () => {
     const gap = history.accuracy.at(-1)! - history.validationAccuracy.at(-1)!;
     expect(gap).toBeGreaterThan(SYMPTOMS.accuracyGap);
     expect(diagnosis.findings[0].message).toContain(`Training accuracy (${percent(history.accuracy.at(-1)!)}) is far ahead of validation accuracy (${percent(history.validationAccuracy.at(-1)!)}) at the last epoch.`);
-    expect(diagnosis.findings[0].advice).toMatch(/^The next chapter, Generalisation, is about this: /);
+    expect(diagnosis.findings[0].advice).toMatch(/^The chapter on generalisation and regularisation is about this: /);
   });
 });
 

@@ -120,7 +120,7 @@ describe('the helpers cells get', () => {
     const empty = mkdtempSync(join(tmpdir(), 'scratchnet-empty-'));
     const missing = datasetHelpers(nodeDatasetSource({ folders: () => [empty] })).requireDataset('mnist');
     await expect(missing).rejects.toBeInstanceOf(DatasetUnavailable);
-    await expect(missing).rejects.toThrow(`MNIST is not installed on the machine that ran this cell, so the cell stops here. To get it, ${DATASETS.mnist.howToGet}; then run the cells again.`);
+    await expect(missing).rejects.toThrow(`MNIST was not installed where this page was built, so the cell stops here. To get it, ${DATASETS.mnist.howToGet}; then build the site again.`);
   });
 });
 

@@ -119,6 +119,12 @@ describe('scatterPlot', () => {
     for (let row = 0; row < 10; row++) expect(boundary!.classes.slice(row * 10, row * 10 + 10)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
   });
 
+  it("reads a single output as a sigmoid's yes-or-no: class 1 where it is above 0.5", () => {
+    const sigmoidLike: Classifier = { predict: (grid) => Matrix.fromRows(grid.toRows().map(([x]) => [x > 1 ? 0.9 : 0.2])) };
+    const { boundary } = scatterPlot(points, [0, 1, 1], { model: sigmoidLike, resolution: 10 });
+    for (let row = 0; row < 10; row++) expect(boundary!.classes.slice(row * 10, row * 10 + 10)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+  });
+
   it('puts row 0 of the decision grid at the top, the largest y', () => {
     const { boundary } = scatterPlot(points, [0, 1, 1], { model: splitBy((_, y) => y > 1.5), resolution: 4 });
     expect(boundary!.classes).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);

@@ -84,6 +84,22 @@ describe('npm run train on a tiny dataset', () => {
   });
 });
 
+describe('npm run train with augmentation and early stopping', () => {
+  it('trains on shifted images and stops early, keeping the best epoch, and records both in the model', () => {
+    const args = ['--dataset', 'mnist', '--train-size', '2000', '--validation', '500', '--test-size', '200', '--epochs', '30', '--hidden', '32', '--learning-rate', '0.01', '--seed', '2'];
+    const result = cli('train.ts', [...args, '--augment', '--max-shift', '1', '--patience', '2', '--out', join(work, 'stopped.json')]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/ · augmented \(shifts up to 1 px\) · patience 2 · seed 2\n/);
+    const stopped = /\nearly stopping: stopped after epoch (\d+); kept the weights of epoch (\d+), whose validation loss was lowest \((0\.\d{4})\)\n/.exec(result.stdout);
+    expect(stopped).not.toBeNull();
+    const [after, best] = [Number(stopped![1]), Number(stopped![2])];
+    expect(after).toBe(best + 2);
+    expect(after).toBeLessThan(30);
+    const saved = JSON.parse(readFileSync(join(work, 'stopped.json'), 'utf8'));
+    expect(saved.metadata).toMatchObject({ augment: { maxShift: 1, mirror: false }, patience: 2, bestEpoch: best });
+  }, 120_000);
+});
+
 describe('npm run train when training goes wrong', () => {
   const SHORT = ['--dataset', 'mnist', '--train-size', '2000', '--validation', '500', '--test-size', '100', '--epochs', '2', '--batch-size', '64', '--hidden', '32'];
 
