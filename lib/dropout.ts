@@ -3,7 +3,7 @@
 // Its masks come from a seeded generator, so a training run can be repeated exactly.
 import { ScratchnetError, ShapeError } from './errors.ts';
 import { Matrix } from './matrix.ts';
-import { multiply, shapeOf } from './ops.ts';
+import { shapeOf } from './ops.ts';
 import { Random, defaultRandom } from './random.ts';
 import type { ForwardOptions, Layer } from './layers.ts';
 
@@ -43,10 +43,15 @@ export class Dropout implements Layer {
     const keep = 1 - this.rate;
     // Scaling the kept units by 1/keep keeps the expected sum the same, so inference needs no change.
     const mask = Matrix.zeros(inputs.rows, inputs.cols, { dtype: inputs.dtype });
-    for (let i = 0; i < mask.size; i++) mask.data[i] = rng.next() < keep ? 1 / keep : 0;
+    const output = Matrix.zeros(inputs.rows, inputs.cols, { dtype: inputs.dtype });
+    // One plain loop draws the mask and applies it: the same values as multiply(inputs, mask), without its broadcasting checks.
+    for (let i = 0; i < mask.size; i++) {
+      mask.data[i] = rng.next() < keep ? 1 / keep : 0;
+      output.data[i] = inputs.data[i] * mask.data[i];
+    }
     this.mask = mask;
-    this.output = multiply(inputs, mask);
-    return this.output;
+    this.output = output;
+    return output;
   }
 
   /** Passes gradients through the kept units only. */
@@ -57,7 +62,12 @@ export class Dropout implements Layer {
       const shape = dvalues instanceof Matrix ? shapeOf(dvalues) : String(dvalues);
       throw new ShapeError('Dropout.backward', `dvalues ${shape} must match the output ${shapeOf(output)}`);
     }
-    this.dinputs = this.mask ? multiply(dvalues, this.mask) : dvalues;
-    return this.dinputs;
+    const mask = this.mask;
+    if (!mask) return (this.dinputs = dvalues);
+    // The same mask as forward: a dropped unit passes no gradient back, a kept one passes it scaled by 1/(1−rate).
+    const dinputs = Matrix.zeros(dvalues.rows, dvalues.cols, { dtype: dvalues.dtype });
+    for (let i = 0; i < dinputs.size; i++) dinputs.data[i] = dvalues.data[i] * mask.data[i];
+    this.dinputs = dinputs;
+    return dinputs;
   }
 }

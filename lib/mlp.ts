@@ -15,6 +15,10 @@ import type { Random } from './random.ts';
 export interface MLPOptions {
   /** The fraction of units a Dropout layer after every hidden ReLU drops; 0 (the default) adds none. */
   dropout?: number;
+  /** The fraction of inputs a Dropout layer before the first Dense layer drops (pixels, for images); 0 (the default) adds none. */
+  inputDropout?: number;
+  /** The L2 penalty λ every Dense layer puts on its weights (weightRegularizerL2); 0 by default. */
+  l2?: number;
   /** The generator for the first weights and the dropout masks; defaults to the shared one reset by `seed()`. */
   rng?: Random;
   /** How the hidden layers draw their first weights; defaults to 'heNormal', which suits ReLU. */
@@ -40,12 +44,12 @@ export function mlp(sizes: readonly number[], options: MLPOptions = {}): Sequent
     const subject = `the ${nInputs}→${nOutputs} layer (Dense layer ${i} of ${sizes.length - 1})`;
     if (exceedsAllocationLimit(nInputs * nOutputs)) throw sizeError('mlp', nInputs * nOutputs, 'float32', subject, 'weights', 'use narrower layers (nothing was built)');
   }
-  const { dropout = 0, rng } = options;
-  const layers: Layer[] = [];
+  const { dropout = 0, inputDropout = 0, l2 = 0, rng } = options;
+  const layers: Layer[] = inputDropout > 0 ? [new Dropout(inputDropout, { rng })] : [];
   for (let i = 1; i < sizes.length - 1; i++) {
-    layers.push(new Dense(sizes[i - 1], sizes[i], { initializer: options.hiddenInitializer ?? 'heNormal', rng }), new ReLU());
+    layers.push(new Dense(sizes[i - 1], sizes[i], { initializer: options.hiddenInitializer ?? 'heNormal', rng, weightRegularizerL2: l2 }), new ReLU());
     if (dropout > 0) layers.push(new Dropout(dropout, { rng }));
   }
-  layers.push(new Dense(sizes[sizes.length - 2], sizes[sizes.length - 1], { initializer: options.outputInitializer ?? 'glorotUniform', rng }), new Softmax());
+  layers.push(new Dense(sizes[sizes.length - 2], sizes[sizes.length - 1], { initializer: options.outputInitializer ?? 'glorotUniform', rng, weightRegularizerL2: l2 }), new Softmax());
   return new Sequential(layers, { loss: new CategoricalCrossEntropy(), optimizer: options.optimizer });
 }

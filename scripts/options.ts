@@ -234,9 +234,11 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/** The real options nearest to a mistyped one: within a third of its length in edits, or that it begins. */
+/** The real options nearest to a mistyped one: those it abbreviates by initials (--lr), else within a third of its length in edits, or that it begins. */
 export function nearestOptions(given: string, names: readonly string[]): string[] {
   const bare = given.replace(/^-+/, '').toLowerCase();
+  const abbreviated = names.filter((name) => name.includes('-') && name.split('-').map((word) => word[0]).join('') === bare);
+  if (abbreviated.length) return abbreviated;
   const close = names
     .map((name) => ({ name, distance: editDistance(bare, name) }))
     .filter(({ name, distance }) => distance <= Math.max(1, Math.floor(Math.max(bare.length, name.length) / 3)) || (bare.length >= 3 && name.startsWith(bare)));

@@ -16,6 +16,8 @@ if (!saved.metadata) {
   process.exit(1);
 }
 const folder = resolve(import.meta.dirname, '../site/public/models');
-writeFileSync(join(folder, `${name}.snet`), encodeModel(deserializeModel(JSON.stringify(saved))));
-writeFileSync(join(folder, `${name}.json`), `${JSON.stringify({ ...saved.metadata, command: `npm run train -- --dataset ${saved.metadata.dataset} --seed ${saved.metadata.seed}` }, null, 2)}\n`);
+// The metadata keeps the command as it was typed; older models without one get the default run's.
+const command = saved.metadata.command ?? `npm run train -- --dataset ${saved.metadata.dataset} --seed ${saved.metadata.seed}`;
+writeFileSync(join(folder, `${name}.snet`), encodeModel(deserializeModel(JSON.stringify(saved)), { metadata: { ...saved.metadata, command } }));
+writeFileSync(join(folder, `${name}.json`), `${JSON.stringify({ ...saved.metadata, command }, null, 2)}\n`);
 console.log(`site/public/models/${name}.snet and ${name}.json written`);

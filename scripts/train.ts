@@ -14,8 +14,9 @@ handleErrors();
 // must be writable), the optimizer's settings by building it, and the sizes against the headers.
 const options = parseCommand(COMMANDS.train);
 const info = DATASETS[options.dataset];
-const { epochs, hidden, decay, dropout, seed, out, augment, patience } = options;
-const maxShift = options['max-shift'];
+const { epochs, hidden, decay, dropout, l2, seed, out, augment, patience } = options;
+const inputDropout = options['input-dropout'];
+const augmentation = { width: 28, height: 28, maxShift: options['max-shift'], maxRotation: options['max-rotation'], maxScale: options['max-scale'], mirror: info.mirrorable };
 const batchSize = options['batch-size'];
 const validationSize = options.validation;
 const optimizerName = options.optimizer;
@@ -35,7 +36,7 @@ const validationIndices = order.subarray(0, validationSize);
 const trainIndices = order.subarray(validationSize, validationSize + (options['train-size'] ?? shape.train));
 // He-normal hidden layers with ReLU (and dropout), a Glorot-uniform output layer with softmax;
 // made before the data loads (from the same generator, after the shuffle) so a size it refuses stops the run first.
-const model = buildNetwork([shape.pixels, ...hidden, info.classes.length], hidden, { dropout, rng, optimizer });
+const model = buildNetwork([shape.pixels, ...hidden, info.classes.length], hidden, { dropout, inputDropout, l2, rng, optimizer });
 
 console.log(`${info.title} from ${folder}`);
 const loaded = await loadIDXDataset(folder);
@@ -49,8 +50,8 @@ const validationSet = pick(validationIndices);
 
 console.log(
   `${trainSet.x.rows} training, ${validationSet.x.rows} validation, ${plural(test.x.rows, 'test image')} · ` +
-    `${shape.pixels} → ${hidden.join(' → ')} → ${info.classes.length} · ${optimizerName} lr ${learningRate} decay ${decay} · dropout ${dropout} · batch ${batchSize} · ${plural(epochs, 'epoch')}` +
-    `${augment ? ` · augmented (shifts up to ${maxShift} px${info.mirrorable ? ', mirrored' : ''})` : ''}${patience === undefined ? '' : ` · patience ${patience}`} · seed ${seed}`,
+    `${shape.pixels} → ${hidden.join(' → ')} → ${info.classes.length} · ${optimizerName} lr ${learningRate} decay ${decay} · dropout ${dropout}${inputDropout ? ` · input dropout ${inputDropout}` : ''}${l2 ? ` · L2 ${l2}` : ''} · batch ${batchSize} · ${plural(epochs, 'epoch')}` +
+    `${augment ? ` · augmented (${augmentationText()})` : ''}${patience === undefined ? '' : ` · patience ${patience}`} · seed ${seed}`,
 );
 
 const started = performance.now();
@@ -63,7 +64,7 @@ const history = trainOrExplain(() => model.train(trainSet.x, trainSet.y, {
   rng,
   validation: validationSet,
   // Shifted (and, where that keeps the class, mirrored) copies, made afresh for every batch.
-  augment: augment ? imageAugmenter({ width: 28, height: 28, maxShift, mirror: info.mirrorable }) : undefined,
+  augment: augment ? imageAugmenter(augmentation) : undefined,
   earlyStopping: patience === undefined ? undefined : { patience },
   onBatch: ({ epoch, step, steps, loss, accuracy }) => {
     if (step === 1) progress = new Progress(`epoch ${epoch}/${epochs}`, steps);
@@ -92,7 +93,9 @@ if (!diagnosis.healthy) console.log(`\ndiagnosis: this run did not go well\n${fi
 console.log(`\nconfusion matrix on the ${plural(test.x.rows, 'test image')} (rows: true class, columns: predicted)`);
 console.log(confusionTable(predicted, test.y, info.classes));
 console.log(`\ntest loss: ${evaluation.loss.toFixed(4)}`);
-const metadata = { dataset: info.name, testSize: test.x.rows, epochs, batchSize, hidden, optimizer: optimizerName, learningRate, decay, dropout, augment: augment ? { maxShift, mirror: info.mirrorable } : false, patience, bestEpoch: history.bestEpoch, seed, testAccuracy: evaluation.accuracy, trainingSeconds };
+// The command as typed (without --out), so a shipped model says how to make it again.
+const command = `npm run train -- ${argumentsWithoutOut(process.argv.slice(2)).join(' ')}`;
+const metadata = { command, dataset: info.name, testSize: test.x.rows, epochs, batchSize, hidden, optimizer: optimizerName, learningRate, decay, dropout, inputDropout, l2, augment: augment ? { maxShift: augmentation.maxShift, maxRotation: augmentation.maxRotation, maxScale: augmentation.maxScale, mirror: augmentation.mirror } : false, patience, bestEpoch: history.bestEpoch, seed, testAccuracy: evaluation.accuracy, trainingSeconds };
 // --out was checked before training, but a folder can still vanish or fill up since: then the model goes elsewhere, and we say where.
 const saved = await saveWithFallback(out, (path) => writeModel(model, path, metadata));
 if (saved.problem) {
@@ -101,6 +104,18 @@ if (saved.problem) {
 }
 console.log(`model saved to ${saved.path}; check it with: npm run evaluate -- --model ${saved.path} --dataset ${info.name}`);
 console.log(`test accuracy: ${evaluation.accuracy.toFixed(4)}`);
+
+/** What --augment does, as the summary line says it: "shifts up to 2 px, turns up to 10°, scales ±10%" or "mirrored". */
+function augmentationText(): string {
+  const { maxShift, maxRotation, maxScale, mirror } = augmentation;
+  const parts = [maxShift > 0 && `shifts up to ${maxShift} px`, maxRotation > 0 && `turns up to ${maxRotation}°`, maxScale > 0 && `scales ±${Math.round(maxScale * 100)}%`, mirror && 'mirrored'];
+  return parts.filter(Boolean).join(', ');
+}
+
+/** The command's arguments without --out and its value, which only say where this copy went. */
+function argumentsWithoutOut(args: string[]): string[] {
+  return args.filter((arg, i) => arg !== '--out' && args[i - 1] !== '--out' && !arg.startsWith('--out='));
+}
 
 /** The sizes datasetShape() reads from the headers, from the loaded data instead. */
 function shapeOf(data: { train: LabelledImages; test: LabelledImages }): { train: number; test: number; pixels: number } {

@@ -92,9 +92,21 @@ describe('the training lab\'s fields', () => {
 });
 
 describe('the training lab', () => {
+  it('offers augmentation as a labelled checkbox, off at first, that the keyboard toggles', async () => {
+    const box = page.getByRole('checkbox', { name: /shift each image by up to 2 pixels/ });
+    expect(await box.isChecked()).toBe(false);
+    await box.focus();
+    await page.keyboard.press('Space');
+    expect(await box.isChecked()).toBe(true);
+    await page.keyboard.press('Space');
+    expect(await box.isChecked()).toBe(false);
+  });
+
   it('trains in its Worker with live curves, pauses between batches, and resumes to test results', async () => {
     await page.fill('[name=hidden]', '32');
     await page.fill('[name=epochs]', '1');
+    // On shifted images, through the same augmentBatch() step as the library's train().
+    await page.check('[name=augment]');
     await page.click('.lab-train');
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-lab=train]')?.dataset.steps ?? 0) >= 3, undefined, { timeout: 60_000 });
     // The curve has been redrawn with the new points.
@@ -114,6 +126,7 @@ describe('the training lab', () => {
     expect(accuracy).toBeGreaterThan(85);
     expect(await page.locator('.lab-results table tbody tr').count()).toBe(10); // the confusion matrix
     expect(await page.locator('.lab-results img').count()).toBe(8 + 16); // wrong images and neuron weights
+    await page.uncheck('[name=augment]');
   }, 180_000);
 });
 

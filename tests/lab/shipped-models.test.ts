@@ -9,20 +9,28 @@ import { DATASETS, datasetFolder } from '../../scripts/datasets.ts';
 
 const models = resolve(import.meta.dirname, '../../site/public/models');
 
+// The targets of the issue that set them: the defaults in 5 minutes of training, --augment in 15.
+// Fashion-MNIST with --augment misses its target of 90.5% (the README says so and why), so its
+// figure is held only to what it recorded: it must not be passed off as reaching the target.
 describe.each([
-  ['mnist', 0.98],
-  ['fashion-mnist', 0.89],
-] as const)('the shipped %s network', (name, target) => {
-  const metadata = JSON.parse(readFileSync(join(models, `${name}.json`), 'utf8')) as { testAccuracy: number; seed: number; command: string };
+  ['mnist', 'mnist', 0.985, 300],
+  ['fashion-mnist', 'fashion-mnist', 0.9, 300],
+  ['mnist-augmented', 'mnist', 0.99, 900],
+  ['fashion-mnist-augmented', 'fashion-mnist', 0.89, 900],
+] as const)('the shipped %s network', (name, dataset, target, seconds) => {
+  const metadata = JSON.parse(readFileSync(join(models, `${name}.json`), 'utf8')) as { testAccuracy: number; seed: number; command: string; dataset: string; trainingSeconds: number };
 
-  it(`records a seeded run that reached the target of ${target * 100}%`, () => {
+  it(`records a seeded run on ${dataset} that reached the target of ${target * 100}% in at most ${seconds / 60} minutes of training`, () => {
     expect(Number.isInteger(metadata.seed)).toBe(true);
+    expect(metadata.dataset).toBe(dataset);
+    expect(metadata.command).toMatch(new RegExp(`^npm run train -- --dataset ${dataset}( |$)`));
     expect(metadata.testAccuracy).toBeGreaterThanOrEqual(target);
+    expect(metadata.trainingSeconds).toBeLessThanOrEqual(seconds);
   });
 
-  it.runIf(name === 'mnist' || existsSync('/usr/share/datasets/fashion-mnist'))('scores exactly its recorded test accuracy', async () => {
+  it.runIf(dataset === 'mnist' || existsSync('/usr/share/datasets/fashion-mnist'))('scores exactly its recorded test accuracy', async () => {
     const model = decodeModel(new Uint8Array(readFileSync(join(models, `${name}.snet`))));
-    const { test } = await loadIDXDataset(await datasetFolder(DATASETS[name]));
+    const { test } = await loadIDXDataset(await datasetFolder(DATASETS[dataset]));
     expect(model.accuracy(test.x, test.y)).toBe(metadata.testAccuracy);
   }, 60_000);
 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../../lib/matrix.ts';
 import { Random } from '../../lib/random.ts';
-import { augmentImages, imageAugmenter, shiftImage } from '../../lib/augmentation.ts';
+import { augmentImages, imageAugmenter, shiftImage, warpImage } from '../../lib/augmentation.ts';
 import { ScratchnetError, ShapeError } from '../../lib/errors.ts';
 import { thrown } from '../support/expect.ts';
 
@@ -118,5 +118,53 @@ describe('imageAugmenter', () => {
     const images = Matrix.fromRows([nine, nine]);
     const augment = imageAugmenter({ width: 3, height: 3, maxShift: 1 });
     expect(Array.from(augment(images, new Random(5)).data)).toEqual(Array.from(augmentImages(images, { width: 3, height: 3, maxShift: 1, rng: new Random(5) }).data));
+  });
+});
+
+describe('warpImage', () => {
+  it('is exactly shiftImage when it neither turns nor scales', () => {
+    for (const [dx, dy, mirror] of [[1, 0, false], [-2, 1, true], [0, 0, false]] as const) {
+      expect(Array.from(warpImage(nine, 3, 3, { dx, dy, mirror }))).toEqual(Array.from(shiftImage(nine, 3, 3, dx, dy, { mirror })));
+    }
+  });
+
+  it('turns a quarter turn clockwise on the screen about the centre, pixel for pixel', () => {
+    // Rows grow downwards, so a positive angle turns clockwise as the image is seen.
+    const turned = Array.from(warpImage(nine, 3, 3, { dx: 0, dy: 0, angle: Math.PI / 2 }), (value) => Math.round(value * 1e6) / 1e6);
+    expect(turned).toEqual([7, 4, 1, 8, 5, 2, 9, 6, 3]);
+  });
+
+  it('blends neighbours for a half-pixel shift and reads blank pixels from outside', () => {
+    expect(Array.from(warpImage([0, 2, 4, 6], 4, 1, { dx: 0.5, dy: 0 }))).toEqual([0, 1, 3, 5]);
+  });
+
+  it('scales about the centre, and a smaller digit keeps its ink inside the image', () => {
+    const image = new Float32Array(28 * 28);
+    for (let row = 8; row < 20; row++) for (let col = 12; col < 16; col++) image[row * 28 + col] = 1;
+    const smaller = warpImage(image, 28, 28, { dx: 0, dy: 0, scale: 0.8 });
+    const ink = (pixels: ArrayLike<number>) => Array.from(pixels).reduce((a, b) => a + b, 0);
+    expect(ink(smaller) / ink(image)).toBeCloseTo(0.64, 1);
+    expect(Array.from(smaller.subarray(0, 28 * 9)).every((value) => value === 0)).toBe(true);
+  });
+});
+
+describe('augmentImages with turns and scales', () => {
+  it('turns and scales each image a little, keeping its ink within a fifth', () => {
+    const digit = Matrix.zeros(20, 784);
+    for (let i = 0; i < 20; i++) for (let row = 6; row < 22; row++) for (let col = 11; col < 17; col++) digit.data[i * 784 + row * 28 + col] = 1;
+    const out = augmentImages(digit, { width: 28, height: 28, maxShift: 1, maxRotation: 10, maxScale: 0.1, rng: new Random(6) });
+    for (let i = 0; i < 20; i++) {
+      const ink = out.row(i).reduce((a, b) => a + b, 0);
+      expect(ink / 96).toBeGreaterThan(0.8);
+      expect(ink / 96).toBeLessThan(1.25);
+      // Turned images have soft edges, so they are not just shifted copies.
+      expect(out.row(i).some((value) => value > 0.01 && value < 0.99)).toBe(true);
+    }
+  });
+
+  it('refuses a turn or a scale out of range, by name', () => {
+    const images = Matrix.zeros(2, 9);
+    expect(messageOf(() => augmentImages(images, { width: 3, height: 3, maxRotation: -5 }))).toMatch(/maxRotation must be a number from 0 to 180, not -5/);
+    expect(messageOf(() => augmentImages(images, { width: 3, height: 3, maxScale: 1 }))).toMatch(/maxScale must be a number from 0 to 0.99, not 1/);
   });
 });

@@ -46,6 +46,17 @@ describe('mlp', () => {
     expect(weightsOf(model.layers)).toEqual(weightsOf(mlp([6, 5, 4, 3], { rng: new Random(8) }).layers));
   });
 
+  it('drops input pixels with a Dropout first when asked, and puts an L2 penalty on every Dense layer', () => {
+    const model = mlp([6, 5, 3], { inputDropout: 0.2, l2: 1e-3, rng: new Random(1) });
+    expect(model.layers.map((layer) => layer.name)).toEqual(['Dropout', 'Dense', 'ReLU', 'Dense', 'Softmax']);
+    expect((model.layers[0] as Dropout).rate).toBe(0.2);
+    const dense = model.layers.filter((layer): layer is Dense => layer instanceof Dense);
+    expect(dense.map((layer) => layer.weightRegularizerL2)).toEqual([1e-3, 1e-3]);
+    // The penalty is λ·Σw² over both layers' weights.
+    const squares = dense.reduce((total, layer) => total + Array.from(layer.weights.data).reduce((sum, w) => sum + w * w, 0), 0);
+    expect(dense.reduce((total, layer) => total + layer.regularizationLoss(), 0)).toBeCloseTo(1e-3 * squares, 6);
+  });
+
   it('takes other initializers for the hidden and output layers', () => {
     const rng = new Random(9);
     const byHand = [new Dense(6, 5, { initializer: 'randomNormal', rng }), new Dense(5, 3, { initializer: 'heNormal', rng })];

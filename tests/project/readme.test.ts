@@ -10,9 +10,11 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
 describe('the README', () => {
-  it.each(['mnist', 'fashion-mnist'])('reports the test accuracy of the shipped %s network', (name) => {
-    const metadata = JSON.parse(readFileSync(join(root, 'site/public/models', `${name}.json`), 'utf8')) as { testAccuracy: number };
-    expect(readme).toContain(`\`npm run train -- --dataset ${name}\` | **test accuracy ${metadata.testAccuracy.toFixed(4)}**`);
+  it.each(['mnist', 'fashion-mnist', 'mnist-augmented', 'fashion-mnist-augmented'])('reports the command, test accuracy and training time of the shipped %s network', (name) => {
+    const metadata = JSON.parse(readFileSync(join(root, 'site/public/models', `${name}.json`), 'utf8')) as { testAccuracy: number; command: string; trainingSeconds: number };
+    expect(readme).toContain(`\`${metadata.command}\` | **test accuracy ${metadata.testAccuracy.toFixed(4)}**`);
+    const row = readme.split('\n').find((line) => line.includes(`\`${metadata.command}\` |`))!;
+    expect(row).toContain(`${Math.round(metadata.trainingSeconds)} s of training`);
   });
 
   it('starts with the two command lines that set everything up and test it', () => {

@@ -59,7 +59,7 @@ const corpus: BadInput[] = [
     [['--optimiser', 'adam'], 'unknown option --optimiser; did you mean --optimizer?'],
     [['--learning_rate', '0.1'], 'unknown option --learning_rate; did you mean --learning-rate?'],
     [['--batch', '64'], 'unknown option --batch; did you mean --batch-size?'],
-    [['--lr', '0.1'], 'unknown option --lr\nusage: npm run train -- --dataset'],
+    [['--lr', '0.1'], 'unknown option --lr; did you mean --learning-rate?\nusage: npm run train -- --dataset'],
     [['-e', '3'], 'unknown option -e\n'],
   ].map(([args, says]) => ({ group: 'unknown options', script: 'train.ts', args: [...MNIST, ...(args as string[])], says: [says as string] })),
   { group: 'unknown options', script: 'evaluate.ts', args: ['--model', at('bare.json'), ...MNIST, '--test', '10'], says: ['unknown option --test; did you mean --test-size?'] },

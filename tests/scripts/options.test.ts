@@ -96,8 +96,13 @@ describe('nearestOptions', () => {
     expect(nearestOptions('--data', names)).toEqual(['dataset']);
   });
 
+  it('suggests the option whose initials a short name is, before any that is a few edits away', () => {
+    expect(nearestOptions('--lr', [...names, 'l2'])).toEqual(['learning-rate']);
+    expect(nearestOptions('--bs', names)).toEqual(['batch-size']);
+  });
+
   it('suggests nothing for a name far from every option', () => {
-    expect(nearestOptions('--lr', names)).toEqual([]);
+    expect(nearestOptions('--xq', names)).toEqual([]);
     expect(nearestOptions('-x', names)).toEqual([]);
   });
 

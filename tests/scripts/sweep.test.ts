@@ -34,7 +34,7 @@ describe('npm run sweep', () => {
   it('prints one row per rate, a factor of 10 apart from 0.0001 to 1000, the largest diverged and the smallest barely learning', () => {
     expect(swept.stderr).toBe('');
     expect(swept.status).toBe(0);
-    expect(swept.stdout).toContain('8 learning rates from 0.0001 to 1000, 10 steps of 128 each from the same start, on 1000 training images · 784 → 16 → 10 · adam decay 0.0001 · dropout 0.1 · seed 1\n');
+    expect(swept.stdout).toContain('8 learning rates from 0.0001 to 1000, 10 steps of 128 each from the same start, on 1000 training images · 784 → 16 → 10 · adam decay 0.0005 · dropout 0.2 · input dropout 0.2 · seed 1\n');
     const table = rows(swept.stdout);
     expect(table.map(({ rate }) => rate)).toEqual([0.0001, 0.001, 0.01, 0.1, 1, 10, 100, 1000]);
     expect(Number.isNaN(table.at(-1)!.loss)).toBe(true);

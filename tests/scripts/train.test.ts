@@ -44,7 +44,7 @@ describe('npm run train', () => {
     for (const percent of [0, 10, 50, 90]) expect(trained.stdout).toMatch(new RegExp(`^epoch 1/4 ${percent}% `, 'm'));
     const epochs = trained.stdout.match(/^epoch +\d\/4 +loss \d\.\d{4} +train accuracy \d\.\d{4} +validation accuracy \d\.\d{4} +\d+\.\d s$/gm) ?? [];
     expect(epochs).toHaveLength(4);
-    expect(trained.stdout).toContain('5000 training, 1000 validation, 1000 test images · 784 → 128 → 10 · adam lr 0.001 decay 0.0001 · dropout 0.1 · batch 128 · 4 epochs · seed 3\n');
+    expect(trained.stdout).toContain('5000 training, 1000 validation, 1000 test images · 784 → 128 → 10 · adam lr 0.001 decay 0.0005 · dropout 0.2 · input dropout 0.2 · batch 128 · 4 epochs · seed 3\n');
   });
 
   it('prints a confusion matrix whose counts add up to the test images', () => {
@@ -79,7 +79,7 @@ describe('npm run train on a tiny dataset', () => {
     const folder = tinyDataset(join(work, 'tiny'));
     const result = cli('train.ts', ['--dataset', 'mnist', '--data-dir', folder, '--validation', '2', '--epochs', '1', '--test-size', '1', '--hidden', '4', '--out', join(work, 'tiny.json')]);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('4 training, 2 validation, 1 test image · 784 → 4 → 10 · adam lr 0.001 decay 0.0001 · dropout 0.1 · batch 128 · 1 epoch · seed 1\n');
+    expect(result.stdout).toContain('4 training, 2 validation, 1 test image · 784 → 4 → 10 · adam lr 0.001 decay 0.0005 · dropout 0.2 · input dropout 0.2 · batch 128 · 1 epoch · seed 1\n');
     expect(result.stdout).toContain('\nconfusion matrix on the 1 test image (rows: true class, columns: predicted)\n');
   });
 });
@@ -89,7 +89,7 @@ describe('npm run train with augmentation and early stopping', () => {
     const args = ['--dataset', 'mnist', '--train-size', '2000', '--validation', '500', '--test-size', '200', '--epochs', '30', '--hidden', '32', '--learning-rate', '0.01', '--seed', '2'];
     const result = cli('train.ts', [...args, '--augment', '--max-shift', '1', '--patience', '2', '--out', join(work, 'stopped.json')]);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/ · augmented \(shifts up to 1 px\) · patience 2 · seed 2\n/);
+    expect(result.stdout).toMatch(/ · augmented \(shifts up to 1 px, turns up to 10°, scales ±10%\) · patience 2 · seed 2\n/);
     const stopped = /\nearly stopping: stopped after epoch (\d+); kept the weights of epoch (\d+), whose validation loss was lowest \((0\.\d{4})\)\n/.exec(result.stdout);
     expect(stopped).not.toBeNull();
     const [after, best] = [Number(stopped![1]), Number(stopped![2])];
