@@ -134,6 +134,14 @@ export const COMMANDS = {
       epochs: { kind: Value.whole(1), default: '3', description: 'How many epochs each side trains.' },
     },
   }),
+  benchInputs: defineCommand({
+    name: 'bench:inputs',
+    summary: "Moves every slider of the built chapters in headless Chromium and prints how long each takes from the key press to the updated figure.",
+    options: {
+      moves: { kind: Value.whole(1), default: '5', description: 'How many times each slider is moved (after a first move that readies the page).' },
+      site: { kind: Value.existingFolder, defaultText: 'dist/site', description: 'A site already built elsewhere.' },
+    },
+  }),
   screenshots: defineCommand({
     name: 'screenshots',
     summary: 'Takes full-page PNGs of every page of the built site in the light and dark themes and on a 375-pixel phone.',

@@ -103,8 +103,13 @@ export function readChapter(mdx: string): ChapterCells {
 }
 
 /** Runs a chapter's cells with runCells, in one fresh session seeded with the chapter's seed, reading datasets from the installed files. */
-export async function runChapter(chapter: ChapterCells, options: { datasets?: DatasetSource } = {}): Promise<CellsRun<Cell>> {
-  return runCells(new NotebookSession({ seed: chapter.seed, datasets: options.datasets ?? nodeDatasetSource() }), chapter.cells);
+export async function runChapter(chapter: ChapterCells, options: { datasets?: DatasetSource; session?: NotebookSession } = {}): Promise<CellsRun<Cell>> {
+  return runCells(options.session ?? chapterSession(chapter, options), chapter.cells);
+}
+
+/** A fresh session for a chapter: seeded with its seed, reading datasets from the installed files. */
+export function chapterSession(chapter: { seed: number }, options: { datasets?: DatasetSource } = {}): NotebookSession {
+  return new NotebookSession({ seed: chapter.seed, datasets: options.datasets ?? nodeDatasetSource() });
 }
 
 /** What went wrong, naming the file, the cell and its line: the message the build fails with. */

@@ -4,8 +4,13 @@
 // Stop (or the visible time limit) ends the Worker and names, in short, the cells to re-run.
 import { copyButton } from '../utils/copy.ts';
 import { toDOM } from './dom.ts';
+import type { HElement } from './render.ts';
 import type { CellEditor } from './editor.ts';
-import type { RunRequest, WorkerMessage } from './protocol.ts';
+import type { CancelRequest, RunRequest, WorkerMessage } from './protocol.ts';
+import { CellControls } from './client-inputs.ts';
+import { cellsToRerun, type CellNames } from './rerun.ts';
+import type { InputValue } from './inputs.ts';
+import type { RandomState } from '../../lib/random.ts';
 import { droppedNotice, editKey, readSavedEdits, type SavedEdits } from './saved-edits.ts';
 import { startWorker } from './blob-worker.ts';
 import workerUrl from './worker.ts?worker&url';
@@ -30,7 +35,16 @@ interface Cell {
   throws: boolean;
   /** Requests of this run of the cell that the Content-Security-Policy refused, as notes under its output. */
   blocked: HTMLElement[];
+  /** The cell's sliders and other inputs, when it declares any. */
+  controls?: CellControls;
+  /** The names the cell writes and uses (from the build, then from its last run). */
+  names: CellNames;
+  /** The random generator's state when the cell started in the build: it starts there in the page too. */
+  random?: RandomState;
 }
+
+/** How long a number field waits for the reader to stop typing before its cell re-runs, in milliseconds. */
+const TYPING_MS = 400;
 
 /** "3", "3 and 4", "1–3, 5 and 7–14": cell numbers, with runs of three or more as ranges. */
 export function cellRanges(numbers: number[]): string {
@@ -94,6 +108,11 @@ export class Notebook {
   private readonly barStatus: HTMLElement;
   private readonly barTimer: HTMLElement;
   private readonly stopButton: HTMLButtonElement;
+  /** Cells whose inputs moved since their last run started: they re-run as soon as the notebook is free. */
+  private readonly movedInputs = new Set<number>();
+  /** The cells whose inputs started the current run (it may be cancelled), and whether a cancel was sent. */
+  private inputRun?: { changed: Set<number>; cancelSent: boolean };
+  private inputTimer?: ReturnType<typeof setTimeout>;
 
   private readonly root: HTMLElement;
   private readonly seed: number;
@@ -152,10 +171,14 @@ export class Notebook {
       ran: false,
       throws: section.dataset.throws === 'true',
       blocked: [],
+      random: readRandom(section.dataset.random),
+      names: { writes: (section.dataset.writes ?? '').split(' ').filter(Boolean), uses: (section.dataset.uses ?? '').split(' ').filter(Boolean) },
       runButton: button('Run', 'Run this cell (Shift+Enter in its code)', () => this.runCell(index)),
       resetButton: button('Reset', 'Restore the original code', () => this.reset(cell)),
     };
     cell.runButton.setAttribute('aria-keyshortcuts', 'Shift+Enter');
+    const controls = section.querySelector<HTMLElement>('.cell-inputs');
+    if (controls) this.wireControls(cell, controls);
     const saved = savedEdits.edits.get(index);
     cell.resetButton.hidden = saved === undefined;
     // The controls wrap onto a phone's second line together, not one by one.
@@ -257,10 +280,51 @@ export class Notebook {
   reset(cell: Cell): void {
     cell.source = cell.original;
     cell.editor?.setValue(cell.original);
+    cell.controls?.reset();
+    this.movedInputs.delete(cell.index);
     cell.ran = false;
     cell.resetButton.hidden = true;
+    cell.output.classList.add('stale');
     cell.status.textContent = 'reset · not run yet';
     this.save(cell);
+  }
+
+  /** Wires a cell's input controls: a change re-runs the cell and the cells that depend on it. */
+  private wireControls(cell: Cell, container: HTMLElement): void {
+    cell.controls = new CellControls(container, (typing) => {
+      cell.resetButton.hidden = cell.source === cell.original && !cell.controls?.moved;
+      this.movedInputs.add(cell.index);
+      clearTimeout(this.inputTimer);
+      this.inputTimer = setTimeout(() => this.runMovedInputs(), typing ? TYPING_MS : 0);
+    });
+  }
+
+  /**
+   * Re-runs the cells whose inputs moved, and the cells that depend on them. While a run that
+   * inputs started is still going, it is cancelled first (it stops at its next loop turn, live
+   * update or cell); any other run finishes, and the moved inputs run after it.
+   */
+  private runMovedInputs(): void {
+    if (this.movedInputs.size === 0) return;
+    if (this.running) {
+      if (this.inputRun && !this.inputRun.cancelSent) {
+        this.inputRun.cancelSent = true;
+        this.worker?.postMessage({ type: 'cancel', run: this.run } satisfies CancelRequest);
+      }
+      return;
+    }
+    const changed = new Set(this.movedInputs);
+    this.movedInputs.clear();
+    const indices = cellsToRerun(this.cells.map((cell) => cell.names), changed, this.cells.map((cell) => cell.ran));
+    this.inputRun = { changed, cancelSent: false };
+    this.start(indices.map((index) => this.cells[index]), false, true);
+  }
+
+  /** The values of every cell's inputs, for a run request. */
+  private inputValues(): Record<number, Record<string, InputValue>> {
+    const values: Record<number, Record<string, InputValue>> = {};
+    for (const cell of this.cells) if (cell.controls) values[cell.index] = cell.controls.values();
+    return values;
   }
 
   /** Runs cell `index`, first running any earlier cells that have not run in this session. */
@@ -311,7 +375,7 @@ export class Notebook {
     this.start(this.cells, true);
   }
 
-  private start(cells: Cell[], fresh: boolean): void {
+  private start(cells: Cell[], fresh: boolean, cancellable = false): void {
     if (cells.length === 0) return;
     this.worker ??= this.createWorker();
     this.run += 1;
@@ -319,9 +383,10 @@ export class Notebook {
     for (const cell of cells) {
       cell.status.textContent = 'queued';
       cell.section.dataset.state = 'queued';
-      cell.output.classList.add('stale');
+      // An input's re-run replaces the figure in a moment: greying it on every move would flicker.
+      if (!cancellable) cell.output.classList.add('stale');
     }
-    const request: RunRequest = { type: 'run', run: this.run, fresh, seed: this.seed, cells: cells.map((cell) => ({ index: cell.index, source: cell.source, throws: cell.throws })) };
+    const request: RunRequest = { type: 'run', run: this.run, fresh, seed: this.seed, cells: cells.map((cell) => ({ index: cell.index, source: cell.source, throws: cell.throws, ...(cell.random ? { random: cell.random } : {}) })), inputs: this.inputValues(), ...(cancellable ? { cancellable } : {}) };
     this.worker.postMessage(request);
     this.running = { index: cells[0].index, started: performance.now() };
     this.stopButton.disabled = false;
@@ -376,12 +441,32 @@ export class Notebook {
       this.tick();
       return;
     }
+    if (message.type === 'frame') {
+      this.cells[message.index].output.replaceChildren(...message.outputs.map((node) => toDOM(node)));
+      this.cells[message.index].output.classList.remove('stale');
+      return;
+    }
     if (message.type === 'done') {
+      const cancelled = this.inputRun?.cancelSent ? this.inputRun.changed : undefined;
       this.finish(`Done · ${this.cells.filter((cell) => cell.ran).length} of ${this.cells.length} cells have run`);
-      for (const index of this.pending) this.cells[index].status.textContent = 'not run (an earlier cell failed)';
+      for (const index of this.pending) this.cells[index].status.textContent = cancelled ? 're-running with the new input' : 'not run (an earlier cell failed)';
+      this.pending.clear();
+      // A cancelled run's inputs run again, with whatever moved since.
+      for (const index of cancelled ?? []) this.movedInputs.add(index);
+      this.inputRun = undefined;
+      this.runMovedInputs();
       return;
     }
     const cell = this.cells[message.index];
+    cell.names = message.names;
+    this.updateControls(cell, message.controls);
+    if (message.cancelled) {
+      this.pending.delete(message.index);
+      delete cell.section.dataset.state;
+      cell.ran = false;
+      cell.status.textContent = 're-running with the new input';
+      return;
+    }
     this.pending.delete(message.index);
     delete cell.section.dataset.state;
     cell.output.replaceChildren(...message.outputs.map((node) => toDOM(node)), ...cell.blocked);
@@ -406,8 +491,23 @@ export class Notebook {
     cell.status.textContent = 'stopped · too much memory';
   }
 
+  /** Draws a cell's controls again when its last run declared different inputs (an edit changed them). */
+  private updateControls(cell: Cell, controls: HElement | undefined): void {
+    const signature = controls ? String(controls.properties['data-signature']) : '';
+    if (signature === (cell.controls?.signature ?? '')) return;
+    cell.controls?.container.remove();
+    cell.controls = undefined;
+    if (!controls) return;
+    const container = toDOM(controls) as HTMLElement;
+    cell.output.before(container);
+    this.wireControls(cell, container);
+  }
+
   /** Ends the Worker (and with it any loop), and marks what must be re-run. */
   stop(reason: string): void {
+    this.movedInputs.clear();
+    this.inputRun = undefined;
+    clearTimeout(this.inputTimer);
     this.worker?.terminate();
     this.worker = undefined;
     this.run += 1;
@@ -434,6 +534,17 @@ export class Notebook {
     this.barStatus.textContent = status;
     this.barTimer.textContent = '';
     delete this.root.dataset.running;
+  }
+}
+
+/** The generator state the build wrote into a cell's section, or nothing if it is missing or malformed. */
+function readRandom(text: string | undefined): RandomState | undefined {
+  try {
+    const state = JSON.parse(text ?? '') as RandomState;
+    const words = Array.isArray(state?.s) && state.s.length === 4 && state.s.every((word) => Number.isInteger(word) && word >= -(2 ** 31) && word < 2 ** 32);
+    return words && (state.spare === null || Number.isFinite(state.spare)) ? { s: state.s, spare: state.spare } : undefined;
+  } catch {
+    return undefined;
   }
 }
 

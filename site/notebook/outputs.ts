@@ -15,7 +15,43 @@ export interface LineFigure {
   /** 'log' spaces the axis by powers of ten (only positive values are drawn on it). */
   xScale?: AxisScale;
   yScale?: AxisScale;
-  series: Array<{ name: string; x: number[]; y: number[] }>;
+  /** Fixed axis ranges (a slider's figure keeps its axes still); what falls outside is clipped. */
+  xRange?: [number, number];
+  yRange?: [number, number];
+  /** `dashed` draws a series dashed, e.g. a tangent or a target line. */
+  series: Array<{ name: string; x: number[]; y: number[]; dashed?: true }>;
+  /** Marked points, e.g. where a tangent touches the curve, each with an optional short label. */
+  points?: Array<{ x: number; y: number; label?: string }>;
+}
+
+/** Bars from a zero line, e.g. softmax probabilities or raw scores, one of them optionally picked out. */
+export interface BarFigure {
+  type: 'bar';
+  title?: string;
+  yLabel?: string;
+  labels: string[];
+  values: number[];
+  yRange?: [number, number];
+  /** The index of the bar picked out (the predicted class). */
+  highlight?: number;
+}
+
+/** A function of two variables as a filled contour map with iso-lines, and paths over it (optimizers' steps). */
+export interface ContourFigure {
+  type: 'contour';
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  xRange: [number, number];
+  yRange: [number, number];
+  /** f on a width × height grid of points spanning the ranges, corners included, row 0 at the top (the largest y). */
+  width: number;
+  height: number;
+  values: number[];
+  /** The iso-line values, ascending; `log` when they are spaced geometrically. */
+  levels: number[];
+  log?: true;
+  paths: Array<{ name: string; points: Array<[number, number]> }>;
 }
 
 /** 2-D points coloured by class, optionally over a model's decision regions. */
@@ -63,7 +99,7 @@ export interface ImagesFigure {
 }
 
 /** Any figure a cell can draw. */
-export type Figure = LineFigure | ScatterFigure | HeatmapFigure | ImagesFigure;
+export type Figure = LineFigure | ScatterFigure | HeatmapFigure | ImagesFigure | BarFigure | ContourFigure;
 
 /** One piece of a cell's output. */
 export type Output =
@@ -174,15 +210,20 @@ export function figureSummary(figure: Figure): string {
     case 'line': {
       const log = { x: figure.xScale === 'log', y: figure.yScale === 'log' };
       const count = figure.series.length;
-      const head = `Line plot of ${count} series: ${axisText(figure.xLabel ?? 'x', figure.series.flatMap((s) => s.x), figure.xScale)} across, ${axisText(figure.yLabel ?? 'y', figure.series.flatMap((s) => s.y), figure.yScale)} up.`;
+      // A fixed range is what the axis shows, whatever the values.
+      const axis = (name: string, values: number[], scale: AxisScale | undefined, range: [number, number] | undefined): string =>
+        range ? axisText(name, range, scale) : axisText(name, values, scale);
+      const head = `Line plot of ${count} series: ${axis(figure.xLabel ?? 'x', figure.series.flatMap((s) => s.x), figure.xScale, figure.xRange)} across, ${axis(figure.yLabel ?? 'y', figure.series.flatMap((s) => s.y), figure.yScale, figure.yRange)} up.`;
       const each = figure.series.map((series) => {
+        const name = `${series.name}${series.dashed ? ' (dashed)' : ''}`;
         const shown = series.y.map((y, i) => [series.x[i], y]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!log.x || x > 0) && (!log.y || y > 0));
-        if (shown.length === 0) return `${series.name}: no values to draw.`;
+        if (shown.length === 0) return `${name}: no values to draw.`;
         const [first, last] = [shown[0], shown[shown.length - 1]];
         const [low, high] = extent(shown.map(([, y]) => y))!;
-        return `${series.name}: from ${brief(first[1])} at ${brief(first[0])} to ${brief(last[1])} at ${brief(last[0])}, lowest ${brief(low)}, highest ${brief(high)}.`;
+        return `${name}: from ${brief(first[1])} at ${brief(first[0])} to ${brief(last[1])} at ${brief(last[0])}, lowest ${brief(low)}, highest ${brief(high)}.`;
       });
-      return [head, ...each].join(' ');
+      const marked = figure.points?.length ? [`Marked: ${figure.points.map((p) => `${p.label ? `${p.label} ` : ''}at (${brief(p.x)}, ${brief(p.y)})`).join('; ')}.`] : [];
+      return [head, ...each, ...marked].join(' ');
     }
     case 'scatter': {
       const counts = new Map<number, number>();
@@ -203,7 +244,50 @@ export function figureSummary(figure: Figure): string {
       return heatmapSummary(figure);
     case 'images':
       return `${figure.images.length} ${figure.images.length === 1 ? 'image' : 'images'} of ${figure.width} × ${figure.height} pixels${figure.captions?.length ? `: ${figure.captions.join('; ')}` : ''}.`;
+    case 'bar':
+      return barSummary(figure);
+    case 'contour':
+      return contourSummary(figure);
   }
+}
+
+/** A bar chart in words: every bar with its value, the highest, and the one picked out. */
+function barSummary(figure: BarFigure): string {
+  const count = figure.values.length;
+  const bars = figure.labels.map((label, i) => `${label} ${brief(figure.values[i])}`).join(', ');
+  let best = -1;
+  figure.values.forEach((v, i) => {
+    if (Number.isFinite(v) && (best < 0 || v > figure.values[best])) best = i;
+  });
+  const parts = [`Bar chart of ${count} ${count === 1 ? 'bar' : 'bars'}${figure.yLabel ? ` (${figure.yLabel})` : ''}${count ? `: ${bars}` : ''}.`];
+  if (count > 1 && best >= 0) parts.push(`Highest: ${figure.labels[best]}.`);
+  if (figure.highlight !== undefined) parts.push(`Picked out: ${figure.labels[figure.highlight]}.`);
+  return parts.join(' ');
+}
+
+/** A contour map in words: its ranges and levels, the lowest value on the grid and where, and each path's start, end and steps. */
+function contourSummary(figure: ContourFigure): string {
+  const { width, height, values, xRange, yRange } = figure;
+  const at = (i: number): string => {
+    const x = xRange[0] + ((i % width) / (width - 1)) * (xRange[1] - xRange[0]);
+    const y = yRange[1] - (Math.floor(i / width) / (height - 1)) * (yRange[1] - yRange[0]);
+    return `(${brief(x)}, ${brief(y)})`;
+  };
+  let lowest = -1;
+  values.forEach((v, i) => {
+    if (Number.isFinite(v) && (lowest < 0 || v < values[lowest])) lowest = i;
+  });
+  const levels = figure.levels.length ? `, ${figure.levels.length} ${figure.log ? 'log-spaced ' : ''}levels from ${brief(figure.levels[0])} to ${brief(figure.levels[figure.levels.length - 1])}` : '';
+  const parts = [`Contour map of ${figure.xLabel ?? 'x'} from ${brief(xRange[0])} to ${brief(xRange[1])} across and ${figure.yLabel ?? 'y'} from ${brief(yRange[0])} to ${brief(yRange[1])} up${levels}.`];
+  if (lowest >= 0) parts.push(`Lowest on the grid: ${brief(values[lowest])} at ${at(lowest)}.`);
+  for (const { name, points } of figure.paths) {
+    if (points.length === 0) continue;
+    const [first, last] = [points[0], points[points.length - 1]];
+    const outside = points.some(([x, y]) => !(x >= xRange[0] && x <= xRange[1] && y >= yRange[0] && y <= yRange[1]));
+    const steps = points.length - 1;
+    parts.push(`${name}: ${steps} ${steps === 1 ? 'step' : 'steps'} from (${brief(first[0])}, ${brief(first[1])}) to (${brief(last[0])}, ${brief(last[1])})${outside ? ', leaving the plotted range' : ''}.`);
+  }
+  return parts.join(' ');
 }
 
 /** A heatmap in words: its size and range, and its largest cells (a confusion matrix: its diagonal and biggest mistakes). */
@@ -306,6 +390,10 @@ function figureValues(figure: Figure): number {
       return figure.values.length;
     case 'images':
       return figure.images.reduce((total, image) => total + image.length, 0);
+    case 'bar':
+      return figure.values.length;
+    case 'contour':
+      return figure.values.length + figure.paths.reduce((total, path) => total + 2 * path.points.length, 0);
   }
 }
 

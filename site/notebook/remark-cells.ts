@@ -7,6 +7,8 @@ import { findCells, readFrontmatter, unexpectedMessage, type Cell } from './chap
 import { renderOutputs, h } from './render.ts';
 import { NotebookSession, runCells, type CellResult } from './runtime.ts';
 import { nodeDatasetSource } from './datasets-node.ts';
+import { renderInputs } from './input-controls.ts';
+import { cellNames } from './dependencies.ts';
 
 interface VFileLike {
   path?: string;
@@ -31,13 +33,19 @@ export default function remarkCells() {
   };
 }
 
-/** A cell as the page shows it: a section with a toolbar, the original code node (for Shiki) and the outputs. */
-function cellSection({ index, throws, timed }: Cell, node: Code, result: CellResult): unknown {
+/**
+ * A cell as the page shows it: a section with a toolbar, the original code node (for Shiki), its
+ * inputs' controls and the outputs. The names it writes and uses tell the page which cells an
+ * input change must re-run.
+ */
+function cellSection({ index, throws, timed, source }: Cell, node: Code, result: CellResult): unknown {
+  const names = cellNames(source);
+  const controls = renderInputs(result.inputs, index);
   return {
     type: 'notebookCell',
     data: {
       hName: 'section',
-      hProperties: { class: 'cell', 'data-cell': String(index), 'data-throws': String(throws), ...(timed ? { 'data-timed': 'true' } : {}), 'aria-label': `Cell ${index + 1}` },
+      hProperties: { class: 'cell', 'data-cell': String(index), 'data-throws': String(throws), ...(timed ? { 'data-timed': 'true' } : {}), 'data-writes': names.writes.join(' '), 'data-uses': names.uses.join(' '), 'data-random': JSON.stringify(result.random), 'aria-label': `Cell ${index + 1}` },
     },
     children: [
       {
@@ -53,6 +61,7 @@ function cellSection({ index, throws, timed }: Cell, node: Code, result: CellRes
         },
       },
       node,
+      ...(controls ? [{ type: 'notebookInputs', data: { hName: 'div', hProperties: controls.properties, hChildren: controls.children } }] : []),
       {
         type: 'notebookOutput',
         data: { hName: 'div', hProperties: { class: 'cell-output', 'aria-label': `Output of cell ${index + 1}` }, hChildren: renderOutputs(result.outputs) },

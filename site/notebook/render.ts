@@ -4,7 +4,8 @@
 // readable on a phone, and a summary for screen readers. The build puts the tree into the static
 // page; the page turns the same tree into DOM nodes. No cell output is ever parsed as HTML, so
 // nothing a reader prints can become markup. Colours come from site/styles/figures.css.
-import { figureSummary, omittedText, type Figure, type HeatmapFigure, type ImagesFigure, type LineFigure, type Output, type ScatterFigure } from './outputs.ts';
+import { figureSummary, omittedText, type BarFigure, type ContourFigure, type Figure, type HeatmapFigure, type ImagesFigure, type LineFigure, type Output, type ScatterFigure } from './outputs.ts';
+import { bands, isoLines } from './contours.ts';
 import { encodePNG, pngDataURL } from './png.ts';
 import { formatNumber } from '../../lib/format.ts';
 
@@ -78,6 +79,10 @@ function renderFigure(figure: Figure): HElement {
       return heatmap(figure);
     case 'images':
       return images(figure);
+    case 'bar':
+      return barChart(figure);
+    case 'contour':
+      return contourPlot(figure);
   }
 }
 
@@ -136,6 +141,8 @@ function along(stops: readonly string[], t: number): RGB {
 export const RAMPS = {
   counts: { light: ['#f6f9fc', '#9ecae1', '#3b83bd', '#08306b'], dark: ['#131a23', '#1d4877', '#4b8fd0', '#cfe6fb'] },
   diverging: { light: ['#2166ac', '#92c5de', '#f4f6f8', '#f4a582', '#b2182b'], dark: ['#8ec5ef', '#2f6ca8', '#161b22', '#b0453a', '#f3a08f'] },
+  // A contour map's ground: greys from low to high, so every path's colour stands out on it.
+  surface: { light: ['#fafaf8', '#e2e0da', '#c4c0b8', '#a19d93'], dark: ['#15181d', '#252a31', '#3a414b', '#5b6370'] },
 } as const;
 const INKS: RGB[] = [[0, 0, 0], [255, 255, 255]];
 
@@ -287,6 +294,10 @@ interface FrameParts {
   ratio?: number;
   /** Gridlines: horizontal ones (the default, a line plot), both ways (a scatter plot), or none (a heatmap). */
   grid?: 'both' | 'y' | 'none';
+  /** Words placed over the data area (HTML, positioned in percent), e.g. a bar's value. */
+  overlay?: HElement[];
+  /** A row under the data area in place of x ticks, e.g. a bar chart's names. */
+  below?: HElement;
 }
 
 /**
@@ -326,7 +337,7 @@ function frame(parts: FrameParts): HElement {
   const hidden = { 'aria-hidden': 'true' };
   return h('div', { class: `chart chart-${parts.kind}`, role: 'img', 'aria-label': parts.summary, style }, [
     ...(head.length ? [h('div', { class: 'chart-head', ...hidden }, head)] : []),
-    h('div', { class: 'chart-body', ...hidden }, [h('div', { class: 'chart-area' }, [svg, ...tickX, ...tickY])]),
+    h('div', { class: 'chart-body', ...hidden }, [h('div', { class: 'chart-area' }, [svg, ...tickX, ...tickY, ...(parts.overlay ?? [])]), ...(parts.below ? [parts.below] : [])]),
     ...(parts.xTitle || x.log ? [h('div', { class: 'chart-x-title', ...hidden }, [(parts.xTitle ?? 'x') + (x.log ? ' (log scale)' : '')])] : []),
   ]);
 }
@@ -336,8 +347,8 @@ function legend(entries: Array<{ name: string; swatch: HElement }>): HElement {
   return h('ul', { class: 'chart-legend' }, entries.map(({ name, swatch }) => h('li', { class: 'chart-key' }, [swatch, h('span', {}, [name])])));
 }
 
-const lineSwatch = (i: number): HElement =>
-  h('svg', { class: 'chart-swatch', viewBox: '0 0 24 12', 'aria-hidden': 'true', focusable: 'false' }, [h('line', { x1: 1, x2: 23, y1: 6, y2: 6, class: `series s${slot(i)}` })]);
+const lineSwatch = (i: number, dashed = false): HElement =>
+  h('svg', { class: 'chart-swatch', viewBox: '0 0 24 12', 'aria-hidden': 'true', focusable: 'false' }, [h('line', { x1: 1, x2: 23, y1: 6, y2: 6, class: `series s${slot(i)}${dashed ? ' dashed' : ''}` })]);
 const dotSwatch = (k: number): HElement =>
   h('svg', { class: 'chart-swatch chart-swatch-dot', viewBox: '0 0 12 12', 'aria-hidden': 'true', focusable: 'false' }, [h('circle', { cx: 6, cy: 6, r: 4, class: `dot c${slot(k)}` })]);
 
@@ -345,27 +356,25 @@ const dotSwatch = (k: number): HElement =>
 
 function linePlot(figure: LineFigure): HElement {
   const log = { x: figure.xScale === 'log', y: figure.yScale === 'log' };
-  const x = makeAxis(figure.series.flatMap((s) => s.x), { log: log.x });
+  const x = makeAxis(figure.series.flatMap((s) => s.x), { log: log.x, fixed: figure.xRange });
   const y = makeAxis(
     figure.series.flatMap((s) => s.y.filter((_, j) => drawable(s.x[j], log.x))),
-    { log: log.y, nice: true },
+    { log: log.y, nice: !figure.yRange, fixed: figure.yRange },
   );
-  const data = figure.series.map((series, i) => {
+  const at = (px: number, py: number): [number, number] => [x.at(px) * SIDE, (1 - y.at(py)) * SIDE];
+  const lines = figure.series.map((series, i) => {
     // Long runs are thinned to about 600 points: more would not show at this width.
     const stride = Math.max(1, Math.ceil(series.y.length / 600));
-    let path = '';
-    let pen = 'M';
+    const points: Array<[number, number] | null> = [];
     series.y.forEach((value, j) => {
       if (j % stride !== 0 && j !== series.y.length - 1) return;
-      if (!drawable(value, log.y) || !drawable(series.x[j], log.x)) {
-        pen = 'M';
-        return;
-      }
-      path += `${pen}${round1(x.at(series.x[j]) * SIDE)} ${round1((1 - y.at(value)) * SIDE)}`;
-      pen = 'L';
+      points.push(drawable(value, log.y) && drawable(series.x[j], log.x) ? at(series.x[j], value) : null);
     });
-    return h('path', { d: path, class: `series s${slot(i)}` });
+    return h('path', { d: polyline(points), class: `series s${slot(i)}${series.dashed ? ' dashed' : ''}` });
   });
+  // A fixed range clips what falls outside it to the data area.
+  const data: HNode[] = figure.xRange || figure.yRange ? [clipped(lines)] : lines;
+  const marks = pointMarks(figure, x, y);
   const named = figure.series.length > 1 || (figure.series.length === 1 && !figure.yLabel && figure.series[0].name !== '');
   return frame({
     kind: 'line',
@@ -374,11 +383,77 @@ function linePlot(figure: LineFigure): HElement {
     y,
     xTitle: figure.xLabel,
     yTitle: figure.yLabel,
-    legend: named ? legend(figure.series.map((series, i) => ({ name: series.name, swatch: lineSwatch(i) }))) : undefined,
-    data,
+    legend: named ? legend(figure.series.map((series, i) => ({ name: series.name, swatch: lineSwatch(i, series.dashed) }))) : undefined,
+    data: [...data, ...marks.data],
+    overlay: marks.labels,
     grid: 'y',
   });
 }
+
+/** A line plot's marked points inside its axes: dots on rings (drawn after the lines), and their labels as HTML beside them. */
+function pointMarks(figure: LineFigure, x: Axis, y: Axis): { data: HNode[]; labels: HElement[] } {
+  const inside = (figure.points ?? []).filter((p) => drawable(p.x, x.log) && drawable(p.y, y.log) && [x.at(p.x), y.at(p.y)].every((t) => t >= -1e-9 && t <= 1 + 1e-9));
+  if (inside.length === 0) return { data: [], labels: [] };
+  const d = inside.map((p) => `M${round1(x.at(p.x) * SIDE)} ${round1((1 - y.at(p.y)) * SIDE)}h0`).join('');
+  const labels = inside.flatMap((p) => {
+    if (!p.label) return [];
+    const [tx, ty] = [x.at(p.x), y.at(p.y)];
+    // Beside the dot, on the side with room: left of it near the right edge, under it near the top.
+    const side = `${tx > 0.7 ? ' mark-label-left' : ''}${ty > 0.85 ? ' mark-label-below' : ''}`;
+    return [h('span', { class: `mark-label${side}`, style: `left: ${percent(tx)}; top: ${percent(1 - ty)}` }, [p.label])];
+  });
+  return { data: [h('path', { d, class: 'mark-rings' }), h('path', { d, class: 'marks' })], labels };
+}
+
+/**
+ * Path data for a polyline in the data area's units (null breaks it). Each segment is cut to a
+ * box one chart wide around the area, so a value far outside (a run that diverged) never puts a
+ * coordinate near infinity; a nested SVG (clipped) then cuts it to the area itself.
+ */
+function polyline(points: Array<[number, number] | null>): string {
+  let d = '';
+  let previous: [number, number] | null = null;
+  let end = '';
+  const text = ([px, py]: [number, number]): string => `${round1(px)} ${round1(py)}`;
+  for (const point of points) {
+    if (point && previous) {
+      const segment = clipSegment(previous, point);
+      if (segment) {
+        const [from, to] = segment.map(text);
+        d += `${from === end ? '' : `M${from}`}L${to}`;
+        end = to;
+      }
+    } else if (point && clipSegment(point, point)) {
+      // A run starts here (a lone point still moves the pen, as a path of one point does).
+      end = text(point);
+      d += `M${end}`;
+    }
+    previous = point;
+  }
+  return d;
+}
+
+/** The part of a segment inside [−SIDE, 2·SIDE]² (Liang–Barsky), or null when none is. */
+function clipSegment([x0, y0]: [number, number], [x1, y1]: [number, number]): [[number, number], [number, number]] | null {
+  const [low, high] = [-SIDE, 2 * SIDE];
+  const [dx, dy] = [x1 - x0, y1 - y0];
+  if (!Number.isFinite(dx) || !Number.isFinite(dy)) return null;
+  let [t0, t1] = [0, 1];
+  for (const [p, q] of [[-dx, x0 - low], [dx, high - x0], [-dy, y0 - low], [dy, high - y0]]) {
+    if (p === 0) {
+      if (q < 0) return null;
+      continue;
+    }
+    const r = q / p;
+    if (p < 0) t0 = Math.max(t0, r);
+    else t1 = Math.min(t1, r);
+    if (t0 > t1) return null;
+  }
+  return [[x0 + t0 * dx, y0 + t0 * dy], [x0 + t1 * dx, y0 + t1 * dy]];
+}
+
+/** Content cut to the data area: a nested SVG that hides what overflows it (no ids, so figures never share a clip by mistake). */
+const clipped = (children: HNode[]): HElement => h('svg', { class: 'chart-clip', x: 0, y: 0, width: SIDE, height: SIDE, overflow: 'hidden' }, children);
 
 // ── Scatter plots ────────────────────────────────────────────────────────────────────────────
 
@@ -520,6 +595,108 @@ function heatImage(figure: HeatmapFigure): HElement {
     data: [h('image', { href, x: 0, y: 0, width: SIDE, height: SIDE, preserveAspectRatio: 'none', class: 'cells' })],
     grid: 'none',
     ratio: Math.min(3, Math.max(0.75, figure.cols / figure.rows)),
+  });
+}
+
+// ── Bar charts ───────────────────────────────────────────────────────────────────────────────
+
+/** A number on a bar: three significant digits, two when there are many bars (so ten fit a phone), a true minus sign. */
+const barValue = (value: number, bars: number): string => formatNumber(value, { digits: bars > 6 ? 2 : 3 }).replace(/^-/, '−');
+
+function barChart(figure: BarFigure): HElement {
+  const n = Math.max(1, figure.values.length);
+  // Bars stand on zero, so the axis always holds it.
+  const y = makeAxis([0, ...figure.values.filter(Number.isFinite)], figure.yRange ? { fixed: figure.yRange } : { nice: true });
+  const x: Axis = { domain: [0, n], ticks: [], labels: [], log: false, at: (v) => v / n };
+  const inside = (t: number): number => Math.min(1, Math.max(0, t));
+  const zero = inside(y.at(0));
+  const data: HNode[] = [];
+  const values: HElement[] = [];
+  figure.values.forEach((value, i) => {
+    const picked = i === figure.highlight ? ' bar-picked' : '';
+    const left = (i + 0.5) / n;
+    const end = Number.isFinite(value) ? inside(y.at(value)) : zero;
+    const width = SIDE / n * 0.64;
+    const [low, high] = [Math.min(zero, end), Math.max(zero, end)];
+    data.push(h('rect', { x: round1(left * SIDE - width / 2), y: round1((1 - high) * SIDE), width: round1(width), height: round1((high - low) * SIDE), class: `bar${picked}` }));
+    // The value above a bar that rises, below one that falls.
+    values.push(h('span', { class: `bar-value${value < 0 ? ' bar-value-below' : ''}${picked}`, style: `left: ${percent(left)}; top: ${percent(1 - end)}` }, [barValue(value, figure.values.length)]));
+  });
+  if (zero > 0 && zero < 1) data.push(h('line', { x1: 0, x2: SIDE, y1: round1((1 - zero) * SIDE), y2: round1((1 - zero) * SIDE), class: 'axis zero' }));
+  // Names that would not sit side by side on a phone (about 36 characters across) stand on end there (CSS).
+  const long = Math.max(0, ...figure.labels.map((label) => [...label].length)) * n > 36 ? ' bar-labels-long' : '';
+  const under = figure.values.some((v) => v < 0 && y.at(v) < 0.15) ? ' bar-labels-low' : '';
+  const below = h('div', { class: `bar-labels${long}${under}`, style: `--bars: ${n}` }, figure.labels.map((label, i) => h('span', { class: `tick tick-x bar-label${i === figure.highlight ? ' bar-picked' : ''}` }, [label])));
+  return frame({ kind: 'bar', summary: figureSummary(figure), x, y, yTitle: figure.yLabel, data, overlay: values, below, grid: 'y' });
+}
+
+// ── Contour maps ─────────────────────────────────────────────────────────────────────────────
+
+/** Past this many steps, a path's dots are drawn every few steps. */
+const PATH_DOTS = 40;
+
+/** A contour map's bands as two images, one per theme (CSS shows the right one), a pixel per grid point, smoothed when scaled. */
+function contourBands(figure: ContourFigure): HElement[] {
+  const { width, height, levels } = figure;
+  const indices = bands(figure.values, levels, levels.length + 1);
+  // Grid points lie on the area's edges and pixels are centred on them: the image reaches half a pixel past the area (clipped).
+  const [dx, dy] = [SIDE / (width - 1), SIDE / (height - 1)];
+  return (['light', 'dark'] as const).map((theme) => {
+    const palette = Array.from({ length: levels.length + 1 }, (_, b): [number, number, number, number] => [...along(RAMPS.surface[theme], b / Math.max(1, levels.length)), 255]);
+    palette.push([0, 0, 0, 0]); // no value (NaN): nothing drawn
+    const href = pngDataURL(encodePNG(width, height, indices, palette));
+    return h('image', { href, x: round1(-dx / 2), y: round1(-dy / 2), width: round1(SIDE + dx), height: round1(SIDE + dy), preserveAspectRatio: 'none', class: `bands bands-${theme}` });
+  });
+}
+
+/** One path over a contour map: its line on a halo, a dot every step (or every few), a ring at its start and a bigger mark at its end. */
+function contourTrail(points: Array<[number, number]>, k: number, x: Axis, y: Axis): HNode[] {
+  const svg = points.map(([px, py]): [number, number] | null => (Number.isFinite(px) && Number.isFinite(py) ? [x.at(px) * SIDE, (1 - y.at(py)) * SIDE] : null));
+  const d = polyline(svg);
+  const every = Math.ceil(points.length / PATH_DOTS);
+  const dot = (p: [number, number] | null): string => (p && p.every((v) => Math.abs(v) < 2 * SIDE) ? `M${round1(p[0])} ${round1(p[1])}h0` : '');
+  const dots = svg.map((p, i) => (i > 0 && i < svg.length - 1 && i % every === 0 ? dot(p) : '')).join('');
+  const [start, end] = [dot(svg[0]), dot(svg[svg.length - 1])];
+  const colour = `c${slot(k)}`;
+  return [
+    h('path', { d, class: 'trail-halo' }),
+    h('path', { d, class: `series s${slot(k)}` }),
+    h('path', { d: dots, class: `dots ${colour}` }),
+    h('path', { d: start, class: `trail-start ${colour}` }),
+    h('path', { d: start, class: 'trail-start-hole' }),
+    h('path', { d: end, class: 'trail-end-halo' }),
+    h('path', { d: end, class: `trail-end ${colour}` }),
+  ];
+}
+
+function contourPlot(figure: ContourFigure): HElement {
+  const { width, height, values, levels } = figure;
+  const x = makeAxis([], { fixed: figure.xRange });
+  const y = makeAxis([], { fixed: figure.yRange });
+  const grid = ([col, row]: [number, number]): [number, number] => [(col / (width - 1)) * SIDE, (row / (height - 1)) * SIDE];
+  const iso = levels.map((level) => isoLines(values, width, height, level).map((line) => polyline(line.map(grid))).join('')).join('');
+  const trails = figure.paths.flatMap(({ points }, k) => contourTrail(points, k, x, y));
+  let [low, high] = [Infinity, -Infinity];
+  for (const v of values) if (Number.isFinite(v)) [low, high] = [Math.min(low, v), Math.max(high, v)];
+  const gradient = (theme: 'light' | 'dark'): string => `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((t) => hex(along(RAMPS.surface[theme], t))).join(', ')})`;
+  const ramp = low <= high ? [h('li', { class: 'chart-key' }, [h('span', { class: 'chart-ramp' }, [
+    h('span', {}, [brief(low)]),
+    h('span', { class: 'chart-ramp-bar contour', style: `--ramp-light: ${gradient('light')}; --ramp-dark: ${gradient('dark')}` }),
+    h('span', {}, [brief(high)]),
+  ])])] : [];
+  const keys = legend(figure.paths.map(({ name }, k) => ({ name, swatch: lineSwatch(k) })));
+  const span = (figure.xRange[1] - figure.xRange[0]) / (figure.yRange[1] - figure.yRange[0]);
+  return frame({
+    kind: 'contour',
+    summary: figureSummary(figure),
+    x,
+    y,
+    xTitle: figure.xLabel,
+    yTitle: figure.yLabel,
+    legend: h('ul', { class: 'chart-legend' }, [...keys.children as HElement[], ...ramp]),
+    data: [clipped([...contourBands(figure), h('path', { d: iso, class: 'iso' }), ...trails])],
+    ratio: Math.min(1.8, Math.max(0.6, span)),
+    grid: 'none',
   });
 }
 

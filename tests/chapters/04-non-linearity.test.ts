@@ -4,9 +4,39 @@
 // activation values, and that each exercise is solvable.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chapterChecks, figureOf, textOf } from '../support/chapter-checks.ts';
-import { type RanChapter, runChapterFile } from '../support/chapters.ts';
+import { type RanChapter, rerunText, runChapterFile } from '../support/chapters.ts';
+import type { Output, ScatterFigure } from '../../site/notebook/outputs.ts';
 
 const FILE = '04-non-linearity.mdx';
+
+/** The live playground cell, whose activation and hidden-neuron inputs the reader moves. */
+const PLAYGROUND = 'const playground';
+
+/** The scatter figure among a cell's outputs. */
+function scatterIn(outputs: Output[]): ScatterFigure {
+  const found = outputs.flatMap((output) => (output.kind === 'figure' && output.figure.type === 'scatter' ? [output.figure] : []));
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/**
+ * True when every class's region meets each row of the decision grid in one unbroken run, as the
+ * regions of a linear model (intersections of half-planes, so convex) must; bent borders that
+ * wind along the arms cut some row into several runs of one class.
+ */
+function regionsAreConvexAlongRows(figure: ScatterFigure): boolean {
+  const { width, height, classes } = figure.boundary!;
+  for (let row = 0; row < height; row++) {
+    const seen = new Set<number>();
+    for (let col = 0; col < width; col++) {
+      const k = classes[row * width + col];
+      if (col > 0 && k === classes[row * width + col - 1]) continue;
+      if (seen.has(k)) return false;
+      seen.add(k);
+    }
+  }
+  return true;
+}
 
 describe('chapter 4: non-linearity', () => {
   let chapter: RanChapter;
@@ -21,6 +51,8 @@ describe('chapter 4: non-linearity', () => {
       'f rises to 1 at x = 1 and is back to 0 from x = 2 on',
       'at least 85% of the spiral points classified correctly',
     ],
+    // Printed only when the reader moves the playground's inputs; the tests below set them.
+    checkedElsewhere: ['54.3%', '41.0%', '90.0%'],
   });
 
   it("reproduces the book's two-layer outputs, up to float32 rounding", () => {
@@ -107,5 +139,56 @@ describe('chapter 4: non-linearity', () => {
 
   it('shows the solved hinge exercise rising to 1 and falling back to 0', async () => {
     expect(textOf(await checks.solved(), 'const thirdWeight')).toBe('[0, 1, 0, 0, 0]\n✓ f rises to 1 at x = 1 and is back to 0 from x = 2 on');
+  });
+
+  describe('the live playground', () => {
+    const accuracyLine = (text: string) => text.split('\n').at(-1);
+    const playground = () => chapter.cells.findIndex((cell) => cell.source.includes(PLAYGROUND));
+    const setPlayground = (activation: string, hidden: number) => chapter.setInputs(PLAYGROUND, { activation, 'hidden neurons': hidden });
+
+    it('declares an activation choice and a hidden-neuron slider, ReLU and 32 by default', () => {
+      const inputs = chapter.results[playground()].inputs;
+      expect(inputs.map((spec) => [spec.kind, spec.label, spec.value])).toEqual([
+        ['choice', 'activation', 'ReLU'],
+        ['slider', 'hidden neurons', 32],
+      ]);
+    });
+
+    it('draws its last frame by default: the regions on a 100 × 100 grid, 300 epochs of accuracy on fixed axes, and 83.3%', () => {
+      expect(textOf(chapter, PLAYGROUND)).toBe('[scatter figure: ReLU, 32 hidden neurons, epoch 300]\n[line figure: Training accuracy]\ntraining accuracy after 300 epochs: 83.3%');
+      const regions = figureOf(chapter, PLAYGROUND, 'scatter');
+      expect(regions.boundary?.classes).toHaveLength(100 * 100);
+      expect(regionsAreConvexAlongRows(regions)).toBe(false); // ReLU bends the borders
+      const curve = figureOf(chapter, PLAYGROUND, 'line');
+      expect([curve.xRange, curve.yRange]).toEqual([[1, 300], [0, 1]]);
+      expect(curve.series[0].x).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+      expect(curve.series[0].y.at(-1)).toBeGreaterThan(0.75);
+    });
+
+    it("with no activation keeps straight borders and stops at the linear model's 44.0%, re-running only its own cell", async () => {
+      const results = await setPlayground('none', 32);
+      expect([...results.keys()]).toEqual([playground()]);
+      expect(accuracyLine(rerunText(results, playground()))).toBe('training accuracy after 300 epochs: 44.0%');
+      expect(textOf(chapter, 'const linearModel')).toContain('44.0%');
+      expect(regionsAreConvexAlongRows(scatterIn(results.get(playground())!.outputs))).toBe(true);
+    });
+
+    it('with a sigmoid stays far below ReLU after the same 300 epochs', async () => {
+      const results = await setPlayground('sigmoid', 32);
+      expect(rerunText(results, playground()).split('\n')[0]).toBe('[scatter figure: sigmoid, 32 hidden neurons, epoch 300]');
+      expect(accuracyLine(rerunText(results, playground()))).toBe('training accuracy after 300 epochs: 54.3%');
+    });
+
+    it('with ReLU learns more of the spiral the more hidden neurons it has: 41.0% with 2, 90.0% with 64', async () => {
+      const percent = async (hidden: number) => accuracyLine(rerunText(await setPlayground('ReLU', hidden), playground()));
+      expect(await percent(2)).toBe('training accuracy after 300 epochs: 41.0%');
+      expect(await percent(64)).toBe('training accuracy after 300 epochs: 90.0%');
+    });
+
+    it('gives exactly the first outputs again when the inputs go back to their defaults', async () => {
+      await setPlayground('none', 8);
+      const results = await setPlayground('ReLU', 32);
+      expect(results.get(playground())!.outputs).toEqual(chapter.results[playground()].outputs);
+    });
   });
 });

@@ -3,8 +3,9 @@
 // largest score, the library's Softmax layer in float32, and that each exercise is solvable.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Matrix, Softmax, sum } from '../../lib/index.ts';
-import { chapterChecks, linesOf, textOf } from '../support/chapter-checks.ts';
-import { type RanChapter, runChapterFile } from '../support/chapters.ts';
+import { chapterChecks, figureOf, findCell, linesOf, outputsOf, textOf } from '../support/chapter-checks.ts';
+import { type RanChapter, rerunText, runChapterFile } from '../support/chapters.ts';
+import type { BarFigure, Output } from '../../site/notebook/outputs.ts';
 
 const FILE = '05-softmax.mdx';
 
@@ -16,6 +17,16 @@ function listAfter(line: string, label: string): number[] {
   if (!line.startsWith(label)) throw new Error(`expected a line starting ${JSON.stringify(label)}, got ${JSON.stringify(line)}`);
   return JSON.parse(line.slice(label.length)) as number[];
 }
+
+/** The bar chart among a re-run cell's outputs. */
+function barsIn(outputs: Output[]): BarFigure {
+  const found = outputs.find((output) => output.kind === 'figure' && output.figure.type === 'bar');
+  if (!found || found.kind !== 'figure') throw new Error('no bar chart among the outputs');
+  return found.figure as BarFigure;
+}
+
+/** The marker of the scores-and-temperature cell. */
+const SLIDERS = 'const liveScores';
 
 describe('chapter 5: softmax', () => {
   let chapter: RanChapter;
@@ -48,6 +59,49 @@ describe('chapter 5: softmax', () => {
   it("quotes the book's eight-decimal probabilities, which round the loop's values", () => {
     const printed = listAfter(linesOf(chapter, 'const expValues')[2], 'probabilities: ');
     expect(printed.map((p) => p.toFixed(8))).toEqual(BOOK_PROBABILITIES);
+  });
+
+  it("draws the book scores' softmax as bars on a fixed [0, 1] axis, class 0 highlighted", () => {
+    expect(linesOf(chapter, SLIDERS)).toEqual([
+      'scores / T: [4.8, 1.21, 2.385]',
+      'probabilities: [0.895282663957, 0.0247083067821, 0.0800090292606]',
+      '[bar figure: softmax(z / T)]',
+    ]);
+    const bars = figureOf(chapter, SLIDERS, 'bar');
+    expect(bars.labels).toEqual(['class 0', 'class 1', 'class 2']);
+    expect(bars.yRange).toEqual([0, 1]);
+    expect(bars.highlight).toBe(0);
+    // The same probabilities as the step-by-step loop.
+    const printed = listAfter(linesOf(chapter, 'const expValues')[2], 'probabilities: ');
+    bars.values.forEach((p, k) => expect(p).toBeCloseTo(printed[k], 11));
+  });
+
+  it('re-runs only the slider cell, and a score dragged past the others takes the lead and the highlight', async () => {
+    const index = findCell(chapter, SLIDERS);
+    const results = await chapter.setInputs(SLIDERS, { 'score 1': 5 });
+    expect([...results.keys()]).toEqual([index]);
+    const bars = barsIn(results.get(index)!.outputs);
+    expect(bars.highlight).toBe(1);
+    expect(bars.values[1]).toBeGreaterThan(bars.values[0]);
+    expect(bars.values.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    // Two scores level share the probability evenly, however high.
+    const level = barsIn((await chapter.setInputs(SLIDERS, { 'score 1': 4.8 })).get(index)!.outputs);
+    expect(level.values[1]).toBeCloseTo(level.values[0], 12);
+    await chapter.setInputs(SLIDERS, { 'score 1': 1.21 });
+  });
+
+  it('lets the tallest bar take everything as the temperature drops to 0.1, and evens the bars out at 10', async () => {
+    const index = findCell(chapter, SLIDERS);
+    const cold = await chapter.setInputs(SLIDERS, { 'temperature T': 0.1 });
+    expect(rerunText(cold, index).split('\n')[0]).toBe('scores / T:    [48, 12.1, 23.85]');
+    expect(barsIn(cold.get(index)!.outputs).values[0]).toBeGreaterThan(1 - 1e-9);
+    const hot = barsIn((await chapter.setInputs(SLIDERS, { 'temperature T': 10 })).get(index)!.outputs);
+    expect(hot.highlight).toBe(0); // dividing by T keeps the order
+    expect(Math.max(...hot.values) - Math.min(...hot.values)).toBeLessThan(0.15);
+    expect(hot.values[0]).toBeLessThan(0.5);
+    // Back at the defaults, exactly the build's outputs.
+    const back = await chapter.setInputs(SLIDERS, { 'temperature T': 1 });
+    expect(back.get(index)!.outputs).toEqual(outputsOf(chapter, SLIDERS));
   });
 
   it('shows dividing by the sum giving a negative "probability"', () => {

@@ -3,12 +3,26 @@
 // and quotient rules against numerical derivatives, partials, gradient descent on a bowl, the chain
 // rule, softmax's Jacobian), that every exercise is solvable, and that the prose's numbers are printed.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chapterChecks, figureOf, linesOf, matricesOf, outputsOf, textOf } from '../support/chapter-checks.ts';
-import { type RanChapter, runChapterFile } from '../support/chapters.ts';
+import { chapterChecks, figureOf, findCell, linesOf, matricesOf, outputsOf, textOf } from '../support/chapter-checks.ts';
+import { type RanChapter, rerunText, runChapterFile } from '../support/chapters.ts';
+import type { LineFigure, Output } from '../../site/notebook/outputs.ts';
 
 const FILE = '07-derivatives.mdx';
 
 let chapter: RanChapter;
+
+/** The line figure among a re-run cell's outputs. */
+function lineIn(outputs: Output[]): LineFigure {
+  const found = outputs.find((output) => output.kind === 'figure' && output.figure.type === 'line');
+  if (!found || found.kind !== 'figure') throw new Error('no line figure among the outputs');
+  return found.figure as LineFigure;
+}
+
+/** The slope a tangent series leans by, from its first and last points. */
+const leanOf = (series: { x: number[]; y: number[] }): number => (series.y.at(-1)! - series.y[0]) / (series.x.at(-1)! - series.x[0]);
+
+const TANGENT = 'const pointX';
+const ERROR_CURVE = 'const myDelta';
 
 beforeAll(async () => {
   chapter = await runChapterFile(FILE);
@@ -35,6 +49,70 @@ describe('chapter 7, derivatives and gradients', () => {
 
   it("estimates the slope at x = 2 with the book's delta of 0.0001 as 8.0002", () => {
     expect(textOf(chapter, 'const approximateSlope')).toBe('8.00020000002');
+  });
+
+  it('draws the curve with the dashed tangent at x = 2, touching it at the marked point', () => {
+    expect(textOf(chapter, TANGENT).split('\n')[0]).toBe('slope at x = 2: 8.00020000002');
+    const figure = figureOf(chapter, TANGENT, 'line');
+    expect([figure.xRange, figure.yRange]).toEqual([[-3, 3], [-4, 18]]);
+    const [curve, tangent] = figure.series;
+    expect(tangent.name).toBe('tangent');
+    expect(tangent.dashed).toBe(true);
+    expect(curve.dashed).toBeUndefined();
+    expect(figure.points).toEqual([{ x: 2, y: 8, label: 'slope 8' }]);
+    expect(leanOf(tangent)).toBeCloseTo(8.0002, 9);
+    // The tangent meets the curve at the point: both are 8 at x = 2.
+    const at = curve.x.findIndex((x) => Math.abs(x - 2) < 1e-9);
+    expect(curve.y[at]).toBeCloseTo(8, 12);
+    expect(tangent.y[at]).toBeCloseTo(8, 9);
+  });
+
+  it('moves the tangent with the point: negative left of the bottom, flat at 0 (slope 0.0002), re-running only that cell', async () => {
+    const index = findCell(chapter, TANGENT);
+    const left = await chapter.setInputs(TANGENT, { 'point x': -1.5 });
+    expect([...left.keys()]).toEqual([index]);
+    const figure = lineIn(left.get(index)!.outputs);
+    expect(figure.points![0]).toMatchObject({ x: -1.5, y: 4.5 });
+    expect(leanOf(figure.series[1])).toBeCloseTo(-6, 3);
+    expect([figure.xRange, figure.yRange]).toEqual([[-3, 3], [-4, 18]]);
+    const bottom = await chapter.setInputs(TANGENT, { 'point x': 0 });
+    expect(rerunText(bottom, index).split('\n')[0]).toBe('slope at x = 0: 0.0002');
+    expect(Math.abs(leanOf(lineIn(bottom.get(index)!.outputs).series[1]))).toBeLessThan(1e-3);
+    const back = await chapter.setInputs(TANGENT, { 'point x': 2 });
+    expect(back.get(index)!.outputs).toEqual(outputsOf(chapter, TANGENT));
+  });
+
+  it("plots the estimate's error against h on log-log axes as a V: 2h on the right, about 8ε/h on the left", () => {
+    const [reader, lowest] = linesOf(chapter, ERROR_CURVE);
+    expect(reader).toBe('estimate: 8.00020000002 error: 0.0002');
+    expect(lowest).toBe('smallest error: 4.51e-9 at h = 3.16e-8');
+    const figure = figureOf(chapter, ERROR_CURVE, 'line');
+    expect([figure.xScale, figure.yScale, figure.xRange, figure.yRange]).toEqual(['log', 'log', [1e-16, 1], [1e-12, 10]]);
+    const [measured, truncation, rounding] = figure.series;
+    expect([measured.name, truncation.dashed, rounding.dashed]).toEqual(['measured error', true, true]);
+    expect(measured.x).toHaveLength(129);
+    // The right arm falls with h down to 1e-6; the left arm rises again as h shrinks below 1e-8.
+    const at = (h: number) => measured.y[measured.x.findIndex((x) => Math.abs(x / h - 1) < 1e-9)];
+    for (let k = 1; k <= 6; k++) expect(at(10 ** -k)).toBeLessThan(at(10 ** -(k - 1)));
+    expect(at(1e-16)).toBeGreaterThan(at(1e-12));
+    expect(at(1e-12)).toBeGreaterThan(at(1e-9));
+    // The measured error never strays far above the higher of the two dashed lines.
+    measured.y.forEach((error, i) => expect(error).toBeLessThan(2 * Math.max(truncation.y[i], rounding.y[i])));
+    expect(figure.points).toEqual([{ x: 1e-4, y: at(1e-4), label: 'your h' }]);
+  });
+
+  it('marks the reader\'s h on the error curve, re-running only that cell, and the defaults give the first outputs back', async () => {
+    const index = findCell(chapter, ERROR_CURVE);
+    const tiny = await chapter.setInputs(ERROR_CURVE, { 'delta h': 1e-15 });
+    expect([...tiny.keys()]).toEqual([index]);
+    const figure = lineIn(tiny.get(index)!.outputs);
+    expect(figure.points![0].x).toBe(1e-15);
+    expect(figure.points![0].y).toBeGreaterThan(0.1); // far up the left arm
+    expect(rerunText(tiny, index).split('\n')[0]).toBe('estimate: 7.1054273576  error: 0.895');
+    const bottom = lineIn((await chapter.setInputs(ERROR_CURVE, { 'delta h': 3.16e-8 })).get(index)!.outputs);
+    expect(bottom.points![0].y).toBeLessThan(1e-7);
+    const back = await chapter.setInputs(ERROR_CURVE, { 'delta h': 1e-4 });
+    expect(back.get(index)!.outputs).toEqual(outputsOf(chapter, ERROR_CURVE));
   });
 
   it('tabulates the estimate: the error is 2h down to h = 1e-6, then rounding takes over and h = 1e-16 gives 0', () => {

@@ -3,8 +3,9 @@
 // formula, each optimizer's steps on one weight, Adam's state after one step, the race's curves
 // and table, training against fresh-spiral accuracy, the exercises, and the prose's numbers.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chapterChecks, figureOf, linesOf, type Marker, matricesOf, textOf } from '../support/chapter-checks.ts';
-import { type RanChapter, runChapterFile } from '../support/chapters.ts';
+import { chapterChecks, figureOf, linesOf, type Marker, matricesOf, outputsOf, textOf } from '../support/chapter-checks.ts';
+import { type RanChapter, rerunText, runChapterFile } from '../support/chapters.ts';
+import type { ContourFigure, Output } from '../../site/notebook/outputs.ts';
 
 const FILE = '09-optimizers.mdx';
 
@@ -12,6 +13,18 @@ const FILE = '09-optimizers.mdx';
 const SGD_PLOT = 'Plain SGD, learning rate 1';
 const LEARNING_RATES = 'function train(';
 const RACE = 'const contenders';
+/** The valley cell, whose learning-rate and momentum sliders the reader moves. */
+const VALLEY = 'function pathOf';
+
+/** The valley's loss, as the cell defines it. */
+const valley = (w1: number, w2: number) => 0.1 * w1 * w1 + 2 * w2 * w2;
+
+/** Each path of the one contour figure among a cell's outputs, by name. */
+function contourPaths(outputs: Output[]): Record<string, Array<[number, number]>> {
+  const figures = outputs.flatMap((output) => (output.kind === 'figure' && output.figure.type === 'contour' ? [output.figure as ContourFigure] : []));
+  expect(figures).toHaveLength(1);
+  return Object.fromEntries(figures[0].paths.map((path) => [path.name, path.points]));
+}
 
 /** The series of the first line figure a cell drew, by name. */
 function lineSeries(chapter: RanChapter, marker: Marker): Record<string, number[]> {
@@ -36,6 +49,8 @@ describe('chapter 9, optimizers', () => {
   chapterChecks(() => chapter, {
     file: FILE,
     exercises: ['the learning rate at step 10', 'the weight after three steps', 'SGD with momentum gets the loss below 0.8 in 300 steps'],
+    // Printed only once the reader moves the valley's sliders; the tests below set them.
+    checkedElsewhere: ['0.304', '0.00302', '0.482', '0.00262', '0.501', '6.71', '0.01', '3.32', '0.99', '0.916'],
   });
 
   it('builds the network of 387 parameters on 300 spiral points', () => {
@@ -195,5 +210,100 @@ describe('chapter 9, optimizers', () => {
     const figure = figureOf(chapter, 'const trained =', 'scatter');
     expect(figure.boundary).toBeDefined();
     expect(new Set(figure.boundary!.classes)).toEqual(new Set([0, 1, 2]));
+  });
+
+  describe('three paths across one valley', () => {
+    const cell = () => chapter.cells.findIndex((c) => c.source.includes(VALLEY));
+    const setSliders = (learningRate: number, momentum: number) => chapter.setInputs(VALLEY, { 'learning rate': learningRate, momentum });
+    const finalLosses = (text: string) => Object.fromEntries(text.split('\n').slice(1).map((line) => /^(.+?)\s+final loss (\S+)$/.exec(line)!.slice(1)));
+    const last = (path: Array<[number, number]>) => valley(...path[path.length - 1]);
+
+    it('declares a log slider for the learning rate, a linear one for the momentum and a number field for the steps', () => {
+      expect(chapter.results[cell()].inputs).toEqual([
+        { kind: 'slider', label: 'learning rate', min: 0.01, max: 1, step: 0.0099, log: true, initial: 0.1, value: 0.1 },
+        { kind: 'slider', label: 'momentum', min: 0, max: 0.99, step: 0.01, log: false, initial: 0.9, value: 0.9 },
+        { kind: 'number', label: 'steps', min: 1, max: 500, step: 1, initial: 50, value: 50 },
+      ]);
+    });
+
+    it("draws the valley on fixed axes with the library optimizers' 50 steps from (-4, 1.5), and prints where each ends", () => {
+      const figure = figureOf(chapter, VALLEY, 'contour');
+      expect([figure.xRange, figure.yRange, figure.levels.length, figure.log]).toEqual([[-5, 5], [-2, 2], 12, true]);
+      const paths = contourPaths(outputsOf(chapter, VALLEY));
+      expect(Object.keys(paths)).toEqual(['SGD', 'SGD + momentum', 'Adam']);
+      for (const path of Object.values(paths)) {
+        expect(path).toHaveLength(51);
+        expect(path[0]).toEqual([-4, 1.5]);
+      }
+      // The first step: SGD (and momentum, with no speed yet) moves by −η·gradient; Adam moves each weight by about η.
+      const gradient = [0.2 * -4, 4 * 1.5];
+      for (const name of ['SGD', 'SGD + momentum']) paths[name][1].forEach((w, i) => expect(w).toBeCloseTo(paths[name][0][i] - 0.1 * gradient[i], 12));
+      expect(paths.Adam[1][0]).toBeCloseTo(-3.9, 6);
+      expect(paths.Adam[1][1]).toBeCloseTo(1.4, 6);
+      expect(finalLosses(textOf(chapter, VALLEY))).toEqual({ SGD: '0.212', 'SGD + momentum': '0.00991', Adam: '0.017' });
+      // The printed losses are the loss at each path's last point.
+      expect(last(paths.SGD)).toBeCloseTo(0.212, 3);
+    });
+
+    it('at 0.304 lets plain SGD end lowest, at 0.482 makes it zigzag, and at 0.501 throws it out; each move re-runs only this cell', async () => {
+      let results = await setSliders(0.304, 0.9);
+      expect([...results.keys()]).toEqual([cell()]);
+      let losses = finalLosses(rerunText(results, cell()));
+      expect(losses.SGD).toBe('0.00302');
+      expect(Number(losses.SGD)).toBeLessThan(Math.min(Number(losses['SGD + momentum']), Number(losses.Adam)));
+
+      results = await setSliders(0.482, 0.9);
+      const zigzag = contourPaths(results.get(cell())!.outputs).SGD.map(([, w2]) => w2);
+      expect(zigzag.slice(1, 30).every((w2, t) => Math.sign(w2) === -Math.sign(zigzag[t]))).toBe(true); // w₂ flips sign every step
+      expect(finalLosses(rerunText(results, cell())).SGD).toBe('0.00262');
+
+      results = await setSliders(0.501, 0.9);
+      expect([...results.keys()]).toEqual([cell()]);
+      losses = finalLosses(rerunText(results, cell()));
+      expect(losses.SGD).toBe('6.71');
+      const thrown = contourPaths(results.get(cell())!.outputs).SGD.map(([, w2]) => Math.abs(w2));
+      expect(thrown[50]).toBeGreaterThan(thrown[10]); // each zigzag wider than the last
+      expect(Number(losses['SGD + momentum'])).toBeLessThan(0.1);
+      expect(Number(losses.Adam)).toBeLessThan(0.1);
+    });
+
+    it('at 0.01 leaves Adam, with steps of about η, half a unit along and worst of the three', async () => {
+      const results = await setSliders(0.01, 0.9);
+      const losses = finalLosses(rerunText(results, cell()));
+      expect(losses.Adam).toBe('3.32');
+      expect(Number(losses.Adam)).toBeGreaterThan(Math.max(Number(losses.SGD), Number(losses['SGD + momentum'])));
+      const adam = contourPaths(results.get(cell())!.outputs).Adam;
+      expect(adam[50][0] - adam[0][0]).toBeGreaterThan(0.45);
+      expect(adam[50][0] - adam[0][0]).toBeLessThan(0.55);
+    });
+
+    it('with momentum 0 follows plain SGD, and with 0.99 overshoots to end worse than it', async () => {
+      let results = await setSliders(0.1, 0);
+      let paths = contourPaths(results.get(cell())!.outputs);
+      expect(paths['SGD + momentum']).toEqual(paths.SGD);
+      results = await setSliders(0.1, 0.99);
+      paths = contourPaths(results.get(cell())!.outputs);
+      expect(finalLosses(rerunText(results, cell()))['SGD + momentum']).toBe('0.916');
+      expect(last(paths['SGD + momentum'])).toBeGreaterThan(last(paths.SGD));
+      // It rolls past the minimum to the far end of the valley (w₁ above 3, from −4) and back (below −3 again).
+      const along = paths['SGD + momentum'].map(([w1]) => w1);
+      const farthest = along.indexOf(Math.max(...along));
+      expect(along[farthest]).toBeGreaterThan(3);
+      expect(Math.min(...along.slice(farthest))).toBeLessThan(-3);
+    });
+
+    it('lets plain SGD reach the bottom too when the steps field says 500', async () => {
+      const results = await chapter.setInputs(VALLEY, { steps: 500 });
+      const paths = contourPaths(results.get(cell())!.outputs);
+      expect(paths.SGD).toHaveLength(501);
+      expect(last(paths.SGD)).toBeLessThan(1e-6);
+      expect(Number(finalLosses(rerunText(results, cell())).SGD)).toBeLessThan(1e-6);
+      await chapter.setInputs(VALLEY, { steps: 50 });
+    });
+
+    it('gives exactly the first outputs again when the inputs go back to their defaults', async () => {
+      const results = await setSliders(0.1, 0.9);
+      expect(results.get(cell())!.outputs).toEqual(chapter.results[cell()].outputs);
+    });
   });
 });

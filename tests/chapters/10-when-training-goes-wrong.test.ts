@@ -4,8 +4,9 @@
 // network's vanishing start against Glorot's and He's, dead ReLUs, the diagnoses, and the exercises.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLIP_EPSILON } from '../../lib/index.ts';
-import { chapterChecks, figureOf, figuresOf, linesOf, type Marker, textOf } from '../support/chapter-checks.ts';
-import { quotes, type RanChapter, runChapterFile } from '../support/chapters.ts';
+import { chapterChecks, figureOf, figuresOf, linesOf, type Marker, outputsOf, textOf } from '../support/chapter-checks.ts';
+import { quotes, type RanChapter, rerunText, runChapterFile } from '../support/chapters.ts';
+import type { Output } from '../../site/notebook/outputs.ts';
 
 const FILE = '10-when-training-goes-wrong.mdx';
 
@@ -22,6 +23,17 @@ function numbersAfter(line: string, label: string): number[] {
 }
 
 const mean = (values: number[]): number => values.reduce((total, value) => total + value, 0) / values.length;
+
+/** The y values of each series of the line figures in a re-run's outputs, by name, figure by figure. */
+function rerunSeries(outputs: Output[]): Array<Record<string, number[]>> {
+  return outputs.flatMap((output) => (output.kind === 'figure' && output.figure.type === 'line' ? [Object.fromEntries(output.figure.series.map((s) => [s.name, s.y]))] : []));
+}
+
+/** The geometric mean factor from one layer to the next over layers 2 to 8 of a spread. */
+const factorPerLayer = (values: number[]): number => (values[7] / values[1]) ** (1 / 6);
+
+const RATE_DIAL = "slider('learning rate'";
+const START_DIAL = "slider('weight scale'";
 
 let chapter: RanChapter;
 
@@ -198,5 +210,95 @@ describe('chapter "When training goes wrong"', () => {
     expect(verdicts.ReLU).toBe('ReLU backward nothing looks wrong');
     expect(verdicts.shuffle).toBe('shuffle nothing looks wrong');
     for (const bug of ['no', 'sign', 'accumulate']) expect(verdicts[bug]).toMatch(/diverged|non-finite/);
+  });
+  describe('the learning-rate dial', () => {
+    const cell = () => chapter.cells.findIndex((c) => c.source.includes(RATE_DIAL));
+    const setRate = (rate: number) => chapter.setInputs(RATE_DIAL, { 'learning rate': rate });
+    const curveOf = (outputs: Output[]) => Object.values(rerunSeries(outputs)[0])[0];
+
+    it('declares a log slider from 0.001 to 100 at the rate of 1, and draws the correct loop on fixed axes', () => {
+      expect(chapter.results[cell()].inputs.map((spec) => spec.kind === 'slider' && [spec.min, spec.max, spec.log, spec.value])).toEqual([[0.001, 100, true, 1]]);
+      const figure = figureOf(chapter, RATE_DIAL, 'line');
+      expect([figure.xRange, figure.yScale, figure.yRange]).toEqual([[1, 60], 'log', [0.6, 12]]);
+      expect(figure.series.map((s) => [s.name, s.dashed ?? false])).toEqual([['learning rate 1', false], ['the correct loop (rate 1)', true]]);
+      expect(figure.series[0].y).toEqual(series(chapter, 'const correct = train()').loss); // hidden under the dashed line
+      const [losses, verdict] = linesOf(chapter, RATE_DIAL);
+      const shown = (value: number) => String(Number(value.toPrecision(3)));
+      expect(losses).toBe(`rate 1: loss ${shown(figure.series[0].y[59])} after epoch 60, highest ${shown(Math.max(...figure.series[0].y))}`);
+      expect(verdict).toBe('0 of 64 hidden neurons dead; diagnose: healthy');
+    });
+
+    it('goes flat when dragged down, stumbles behind the dashed line at 3, thrashes at 10 and leaves the plot from 20, re-running only its cell', async () => {
+      const low = await setRate(0.01);
+      expect([...low.keys()]).toEqual([cell()]);
+      const flat = curveOf(low.get(cell())!.outputs);
+      expect(Math.max(...flat.slice(10)) - Math.min(...flat.slice(10))).toBeLessThan(0.02);
+      expect(rerunText(low, cell())).toMatch(/diagnose: flat\n/);
+
+      const correct = series(chapter, 'const correct = train()').loss;
+      const three = await setRate(3);
+      const stumbling = curveOf(three.get(cell())!.outputs);
+      expect(stumbling).toEqual(series(chapter, 'const byRate', 0)['learning rate 3']); // the four-rate plot's curve
+      expect(stumbling[6]).toBeLessThan(correct[6]);
+      expect(mean(stumbling.slice(50))).toBeGreaterThan(mean(correct.slice(50)));
+      expect(Number(/(\d+) of 64/.exec(rerunText(three, cell()))![1])).toBeGreaterThan(32);
+
+      const thrashing = curveOf((await setRate(10)).get(cell())!.outputs);
+      expect(Math.min(...thrashing.slice(10))).toBeGreaterThan(correct[0]);
+      expect(Math.max(...thrashing)).toBeLessThan(4);
+
+      const twenty = await setRate(20);
+      expect(Math.max(...curveOf(twenty.get(cell())!.outputs))).toBeGreaterThan(2 * Math.max(...thrashing)); // towards the top of the plot
+      expect(rerunText(twenty, cell())).toMatch(/diagnose: diverged/);
+    });
+
+    it('gives exactly the first outputs again when set back to 1', async () => {
+      const back = await setRate(1);
+      expect(back.get(cell())!.outputs).toEqual(chapter.results[cell()].outputs);
+    });
+  });
+
+  describe('the dial for the start', () => {
+    const cell = () => chapter.cells.findIndex((c) => c.source.includes(START_DIAL));
+    const setScale = (scale: number) => chapter.setInputs(START_DIAL, { 'weight scale': scale });
+    const spreadAt = (outputs: Output[]) => rerunSeries(outputs)[0];
+    const lossesAt = (outputs: Output[]) => rerunSeries(outputs)[1].loss;
+
+    it("starts at the book's 0.01: the signal vanishes as the for-every-start plot measured, and the loss lies flat on log 3", () => {
+      expect(chapter.results[cell()].inputs.map((spec) => spec.kind === 'slider' && [spec.min, spec.max, spec.log, spec.value])).toEqual([[0.001, 1, true, 0.01]]);
+      const [spread, training] = figuresOf(chapter, START_DIAL, 'line');
+      expect([spread.yScale, spread.yRange, training.yScale, training.xRange, training.yRange]).toEqual(['log', [1e-20, 1e6], 'log', [1, 20], [0.3, 20]]);
+      const { signal } = spreadAt(outputsOf(chapter, START_DIAL));
+      const measured = series(chapter, 'layerStatistics(deepNetwork(initializer)', 0).randomNormal;
+      signal.forEach((std, i) => expect(std / measured[i]).toBeCloseTo(1, 4));
+      const losses = lossesAt(outputsOf(chapter, START_DIAL));
+      expect(losses).toHaveLength(20);
+      for (const loss of losses) expect(Math.abs(loss - Math.log(3))).toBeLessThan(0.001);
+      expect(textOf(chapter, START_DIAL)).toContain("He's for 64 inputs, √(2 / 64): 0.177");
+    });
+
+    it("keeps the signal level near He's 0.177 and learns; from 0.5 it explodes, with the gradient growing back towards layer 1", async () => {
+      const he = await setScale(0.178); // the dial's nearest stop to √(2/64)
+      expect([...he.keys()]).toEqual([cell()]);
+      const level = spreadAt(he.get(cell())!.outputs);
+      expect(factorPerLayer(level.signal)).toBeGreaterThan(0.8);
+      expect(factorPerLayer(level.signal)).toBeLessThan(1.25);
+      const learning = lossesAt(he.get(cell())!.outputs);
+      expect(learning[19]).toBeLessThan(learning[0] - 0.2);
+
+      const large = await setScale(0.5);
+      const exploding = spreadAt(large.get(cell())!.outputs);
+      expect(factorPerLayer(exploding.signal)).toBeGreaterThan(2);
+      expect(exploding.gradient[0]).toBeGreaterThan(10 * exploding.gradient[6]);
+      expect(lossesAt(large.get(cell())!.outputs)[0]).toBeGreaterThan(3 * Math.log(3));
+
+      const tiny = spreadAt((await setScale(0.001)).get(cell())!.outputs);
+      expect(tiny.signal[7]).toBeLessThan(1e-18);
+    });
+
+    it('gives exactly the first outputs again when set back to 0.01', async () => {
+      const back = await setScale(0.01);
+      expect(back.get(cell())!.outputs).toEqual(chapter.results[cell()].outputs);
+    });
   });
 });

@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SYMPTOMS } from '../../lib/index.ts';
 import { chapterChecks, figureOf, figuresOf, linesOf, type Marker, textOf } from '../support/chapter-checks.ts';
-import { proseNumbers, quotes, readChapterBody, type RanChapter, runChapterFile } from '../support/chapters.ts';
+import { proseNumbers, quotes, readChapterBody, type RanChapter, rerunText, runChapterFile } from '../support/chapters.ts';
+import type { CellResult } from '../../site/notebook/runtime.ts';
 
 const FILE = '11-generalisation-and-regularisation.mdx';
 
@@ -45,6 +46,9 @@ function moved(pixels: number[], dx: number, dy: number): number[] {
 }
 
 const total = (values: number[]): number => values.reduce((sum, value) => sum + value, 0);
+
+/** A loss to the three digits the chapter prints. */
+const formatted = (value: number): string => String(Number(value.toPrecision(3)));
 
 describe('chapter "Generalisation and regularisation"', () => {
   chapterChecks(() => chapter, {
@@ -258,5 +262,74 @@ describe('chapter "Generalisation and regularisation"', () => {
     expect(images[3]).toEqual(mirror(images[2]));
     expect(captions).toEqual(['a 2', 'mirrored: not a 2', 'an ankle boot', 'mirrored: still a boot']);
     expect(textOf(chapter, 'const pairs')).toMatch(/^labels: 2 and Ankle boot/);
+  });
+  describe('both dials at once', () => {
+    const DIALS = "slider('L2 strength λ₂'";
+    const cell = () => chapter.cells.findIndex((c) => c.source.includes(DIALS));
+    const setDials = (values: Record<string, number | boolean>) => chapter.setInputs(DIALS, values);
+    /** What a run of the dials ends with: the best epoch, and the training and validation loss and the gap at epoch 300. */
+    const ending = (text: string) => {
+      const [best, training, validation, gap] = /lowest at epoch (\d+)\nat epoch 300: training ([\d.]+), validation ([\d.]+), gap (-?[\d.]+)$/.exec(text)!.slice(1).map(Number);
+      return { best, training, validation, gap };
+    };
+    const run = async (values: Record<string, number | boolean>) => {
+      const results: Map<number, CellResult> = await setDials(values);
+      expect([...results.keys()]).toEqual([cell()]); // nothing later reads the dials' names
+      const [figure] = results.get(cell())!.outputs.flatMap((output) => (output.kind === 'figure' && output.figure.type === 'line' ? [output.figure] : []));
+      return { ...ending(rerunText(results, cell())), validationCurve: figure.series[1].y };
+    };
+    const start = () => ending(textOf(chapter, DIALS));
+
+    it('declares a log slider for λ₂ at 1e-4, a no-penalty checkbox and a dropout slider, and draws 300 epochs on fixed axes', () => {
+      expect(chapter.results[cell()].inputs.map((spec) => [spec.kind, spec.label, spec.value])).toEqual([
+        ['slider', 'L2 strength λ₂', 1e-4],
+        ['checkbox', 'no penalty', false],
+        ['slider', 'dropout rate', 0],
+      ]);
+      expect(chapter.results[cell()].inputs[0]).toMatchObject({ min: 1e-5, max: 0.01, log: true });
+      const figure = figureOf(chapter, DIALS, 'line');
+      expect([figure.xRange, figure.yRange]).toEqual([[0, 300], [0, 1.2]]);
+      expect(figure.series.map((s) => s.name)).toEqual(['training', 'validation']);
+      expect(figure.series[0].x).toEqual(Array.from({ length: 30 }, (_, i) => 10 * (i + 1)));
+      expect(formatted(figure.series[1].y.at(-1)!)).toBe(String(start().validation));
+    });
+
+    it('ends, at half the table\'s strength, with a validation loss below every network in the table', () => {
+      const tableRow = linesOf(chapter, 'const withDropout').find((line) => line.startsWith('validation loss '))!;
+      const tableLosses = tableRow.slice('validation loss '.length).split(' ').map(Number);
+      expect(start().validation).toBeLessThan(Math.min(...tableLosses));
+    });
+
+    it('opens the gap with no penalty, the validation curve turning up; narrows it at 2e-4 for a higher validation loss', async () => {
+      const plain = await run({ 'no penalty': true });
+      expect(plain.gap).toBeGreaterThan(start().gap + 0.1);
+      expect(plain.training).toBeLessThan(start().training);
+      expect(plain.best).toBeLessThan(300);
+      expect(plain.validationCurve.at(-1)!).toBeGreaterThan(Math.min(...plain.validationCurve) + 0.005);
+
+      const table = await run({ 'no penalty': false, 'L2 strength λ₂': 2e-4 });
+      expect(table.gap).toBeLessThan(start().gap);
+      expect(table.validation).toBeGreaterThan(start().validation);
+    });
+
+    it('underfits from 1e-3 on: the curves close in high up, and at 0.01 both sit near log 3', async () => {
+      const strong = await run({ 'L2 strength λ₂': 1e-3 });
+      expect(strong.gap).toBeLessThan(0.1);
+      expect(strong.training).toBeGreaterThan(0.8);
+      const strongest = await run({ 'L2 strength λ₂': 0.01 });
+      for (const loss of [strongest.training, strongest.validation]) expect(Math.abs(loss - Math.log(3))).toBeLessThan(0.05);
+    });
+
+    it('holds the training curve up with dropout and no penalty, the validation curve above it', async () => {
+      const plain = await run({ 'no penalty': true, 'dropout rate': 0, 'L2 strength λ₂': 1e-4 });
+      const dropped = await run({ 'dropout rate': 0.3 });
+      expect(dropped.training).toBeGreaterThan(plain.training + 0.1);
+      expect(dropped.validation).toBeGreaterThan(dropped.training);
+    });
+
+    it('gives exactly the first outputs again at its defaults', async () => {
+      const back = await setDials({ 'L2 strength λ₂': 1e-4, 'no penalty': false, 'dropout rate': 0 });
+      expect(back.get(cell())!.outputs).toEqual(chapter.results[cell()].outputs);
+    });
   });
 });

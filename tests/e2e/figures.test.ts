@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { renderOutput, type HNode } from '../../site/notebook/render.ts';
-import { confusionFigure, linePlot } from '../../site/notebook/figures.ts';
+import { barChart, confusionFigure, contourPlot, linePlot } from '../../site/notebook/figures.ts';
 import { browserSuite, chapterPath, chapters, html, type Opened } from '../support/browser-suite.ts';
 import { chartProblems, named } from '../support/charts.ts';
 
@@ -154,5 +154,82 @@ describe('figures the next chapters and the lab will draw', () => {
     expect(fit.scrolls).toBe(false);
     expect(fit.font).toBeGreaterThanOrEqual(8);
     expect(named(await page.locator('[data-injected] figure.out-figure').ariaSnapshot())).toBe(true);
+  });
+});
+
+describe('the figures a slider will drive: fixed ranges with marks, bar charts and contour maps', () => {
+  const xs = Array.from({ length: 41 }, (_, i) => -2 + i / 10);
+  const tangent = linePlot(
+    { 'f(x) = x²': xs.map((x) => x * x), tangent: xs.map((x) => 2 * x - 1), target: xs.map(() => 2.5) },
+    { x: xs, xRange: [-2, 2], yRange: [-1, 4], dashed: ['tangent', 'target'], points: [{ x: 1, y: 1, label: 'slope 2' }, { x: 1.9, y: 3.61, label: 'near the corner' }], xLabel: 'x', title: 'A tangent' },
+  );
+  const softmax = barChart({ cat: 0.7, dog: 0.2, bird: 0.1 }, { yRange: [0, 1], yLabel: 'probability', highlight: 'cat', title: 'Softmax' });
+  const classes = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+  const scores = barChart([2.31, -1.2, 0.456, -3.7, 1.05, 0.02, -0.6, 4.1, -2.25, 0.9], { labels: classes, yLabel: 'raw score', highlight: 7, title: 'Ten raw scores' });
+  /** Gradient descent on the bowl x² + 10y² from `start` with `rate`: a path of `steps` steps (too high a rate diverges). */
+  const descent = (start: [number, number], rate: number, steps: number): Array<[number, number]> => {
+    const path = [start];
+    for (let i = 0; i < steps; i++) path.push([path[i][0] * (1 - 2 * rate), path[i][1] * (1 - 20 * rate)]);
+    return path;
+  };
+  const bowl = contourPlot((x, y) => x * x + 10 * y * y, {
+    xRange: [-2, 2], yRange: [-1, 1], levels: 12, logLevels: true, xLabel: 'w₁', yLabel: 'w₂', title: 'A narrow bowl',
+    paths: { SGD: descent([-1.8, 0.8], 0.09, 30), 'too fast': descent([1.5, 0.3], 0.11, 8) },
+  });
+  const trees = [tangent, softmax, scores, bowl].map((figure) => renderOutput({ kind: 'figure', figure }));
+
+  it.each(WIDTHS)('keep every tick, legend entry, point label and bar value whole and apart at %i px', async (width) => {
+    const page = await prepared({ width });
+    await inject(page, trees);
+    expect(await page.locator('[data-injected] .chart').count()).toBe(4);
+    expect(await chartProblems(page)).toEqual([]);
+    // The words over the data area: inside their chart, and no two of them on top of each other.
+    const problems = await page.$$eval('[data-injected] .chart', (charts) =>
+      charts.flatMap((chart, n) => {
+        const frame = chart.getBoundingClientRect();
+        const words = [...chart.querySelectorAll('.mark-label, .bar-value, .bar-label')].map((word) => ({ text: word.textContent, box: word.getBoundingClientRect() }));
+        const out = words.filter(({ box }) => box.left < frame.left - 0.5 || box.right > frame.right + 0.5 || box.top < frame.top - 0.5 || box.bottom > frame.bottom + 0.5).map(({ text }) => `chart ${n + 1}: "${text}" is cut by the chart's edge`);
+        words.forEach((a, i) => words.slice(i + 1).forEach((b) => {
+          if (a.box.left < b.box.right - 0.5 && b.box.left < a.box.right - 0.5 && a.box.top < b.box.bottom - 0.5 && b.box.top < a.box.bottom - 0.5) out.push(`chart ${n + 1}: "${a.text}" collides with "${b.text}"`);
+        }));
+        return out;
+      }),
+    );
+    expect(problems).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+  });
+
+  it.each(['light', 'dark'] as const)('draw bars, marks, dashed lines and paths at 3:1 or more against the page, and show one contour image, in the %s theme', async (theme) => {
+    const page = await prepared({ theme });
+    await inject(page, trees);
+    const found = await page.evaluate(() => {
+      const channels = (css: string): number[] => css.match(/[\d.]+/g)!.slice(0, 3).map(Number);
+      const luminance = (css: string): number => {
+        const [r, g, b] = channels(css).map((c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      let holder: Element | null = document.querySelector('[data-injected] .chart');
+      while (holder && /rgba\(0, 0, 0, 0\)|transparent/.test(getComputedStyle(holder).backgroundColor)) holder = holder.parentElement;
+      const background = getComputedStyle(holder ?? document.documentElement).backgroundColor;
+      const ratio = (css: string): number => {
+        const [a, b] = [luminance(css), luminance(background)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+      };
+      const paint = (selector: string, property: 'fill' | 'stroke'): Array<{ selector: string; colour: string; ratio: number }> =>
+        [...document.querySelectorAll(`[data-injected] ${selector}`)].map((element) => {
+          const colour = getComputedStyle(element)[property];
+          return { selector, colour, ratio: ratio(colour) };
+        });
+      return {
+        colours: [...paint('rect.bar', 'fill'), ...paint('path.marks', 'stroke'), ...paint('path.series.dashed', 'stroke'), ...paint('.chart-contour path.series', 'stroke')],
+        halos: [...document.querySelectorAll('[data-injected] .trail-halo')].map((halo) => getComputedStyle(halo).stroke === background),
+        images: [...document.querySelectorAll('[data-injected] image.bands')].filter((image) => getComputedStyle(image).display !== 'none').map((image) => image.getAttribute('class')),
+      };
+    });
+    expect(found.colours).toHaveLength(13 + 1 + 2 + 2); // 13 bars, one path of marks, two dashed lines, two paths
+    for (const { selector, colour, ratio } of found.colours) expect(ratio, `${selector} ${colour}`).toBeGreaterThanOrEqual(3);
+    // Each path runs on a halo in the page's own colour, so it reads on every band.
+    expect(found.halos).toEqual([true, true]);
+    expect(found.images).toEqual([`bands bands-${theme}`]);
   });
 });

@@ -249,11 +249,11 @@ describe('unexpectedMessage', () => {
   const cell: Cell = { index: 4, source: '', line: 12, throws: false, timed: false };
 
   it('names the file, the cell, its line and the error the cell ended with', () => {
-    const result = { failed: true, milliseconds: 1, outputs: [{ kind: 'text' as const, text: 'printed' }, { kind: 'error' as const, name: 'RangeError', message: 'far', line: 2 }] };
+    const result = { failed: true, milliseconds: 1, inputs: [], random: { s: [1, 2, 3, 4] as [number, number, number, number], spare: null }, outputs: [{ kind: 'text' as const, text: 'printed' }, { kind: 'error' as const, name: 'RangeError', message: 'far', line: 2 }] };
     expect(unexpectedMessage('chapters/x.mdx', { cell, result })).toBe('chapters/x.mdx: cell 5 (line 12) failed: RangeError: far (line 2)');
   });
 
   it('says "unknown error" for a failure without outputs, and "?" for a cell without a line', () => {
-    expect(unexpectedMessage('x.mdx', { cell: { ...cell, line: 0 }, result: { failed: true, milliseconds: 1, outputs: [] } })).toBe('x.mdx: cell 5 (line ?) failed: unknown error');
+    expect(unexpectedMessage('x.mdx', { cell: { ...cell, line: 0 }, result: { failed: true, milliseconds: 1, inputs: [], random: { s: [1, 2, 3, 4], spare: null }, outputs: [] } })).toBe('x.mdx: cell 5 (line ?) failed: unknown error');
   });
 });

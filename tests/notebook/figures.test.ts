@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dense, Matrix, Sequential, Softmax } from '../../lib/index.ts';
-import { BOUNDARY_RESOLUTION, confusionFigure, heatmapFigure, imagesFigure, linePlot, scatterPlot, type Classifier } from '../../site/notebook/figures.ts';
+import { BOUNDARY_RESOLUTION, CONTOUR_RESOLUTION, barChart, confusionFigure, contourPlot, heatmapFigure, imagesFigure, linePlot, scatterPlot, type Classifier } from '../../site/notebook/figures.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -82,6 +82,103 @@ describe('linePlot', () => {
 
   it('rejects a series whose length differs from the x values, naming it', () => {
     expect(() => linePlot({ good: [1, 2, 3], bad: [1, 2] }, { x: [1, 2, 3] })).toThrow('linePlot: series "bad" has 2 values but x has 3');
+  });
+
+  it('keeps fixed axis ranges given as xRange and yRange, and leaves them out when not given', () => {
+    const figure = linePlot({ loss: [3, 2, 1] }, { xRange: [0, 10], yRange: [0, 5] });
+    expect(figure).toMatchObject({ xRange: [0, 10], yRange: [0, 5] });
+    expect(linePlot({ loss: [3, 2, 1] })).not.toHaveProperty('yRange');
+  });
+
+  it('rejects a range that is not two finite numbers, low below high, naming linePlot and the option', () => {
+    expect(() => linePlot({ y: [1] }, { yRange: [1, 0] })).toThrow('linePlot: yRange must be [low, high], two finite numbers with low < high, not [1,0]');
+    expect(() => linePlot({ y: [1] }, { xRange: [0, Infinity] })).toThrow('linePlot: xRange must be [low, high]');
+    expect(() => linePlot({ y: [1] }, { xRange: [0] as unknown as [number, number] })).toThrow('linePlot: xRange must be [low, high]');
+    expect(() => linePlot({ y: [1] }, { yRange: [0, 1], yScale: 'log' })).toThrow('linePlot: yRange starts at 0, but a log axis holds only positive values');
+  });
+
+  it('marks points with their labels, and rejects a point without finite x and y', () => {
+    const figure = linePlot({ y: [1, 4] }, { points: [{ x: 1, y: 1, label: 'touch' }, { x: 2, y: 4 }] });
+    expect(figure.points).toEqual([{ x: 1, y: 1, label: 'touch' }, { x: 2, y: 4 }]);
+    expect(() => linePlot({ y: [1] }, { points: [{ x: 1, y: NaN }] })).toThrow('linePlot: points[0] needs finite numbers x and y');
+    expect(() => linePlot({ y: [1] }, { points: [{ x: 1, y: 2, label: 3 as unknown as string }] })).toThrow('linePlot: points[0].label must be text, not number');
+  });
+
+  it('marks the series named in dashed, and rejects a name that is not a series', () => {
+    const figure = linePlot({ curve: [1, 4], tangent: [2, 3] }, { dashed: ['tangent'] });
+    expect(figure.series.map((series) => series.dashed)).toEqual([undefined, true]);
+    expect(() => linePlot({ curve: [1] }, { dashed: ['tangnet'] })).toThrow('linePlot: dashed names "tangnet", which is not one of the series (curve)');
+  });
+});
+
+describe('barChart', () => {
+  it('makes a bar figure from bar names and heights, with a fixed range and a bar picked out by name', () => {
+    expect(barChart({ cat: 0.7, dog: 0.2, bird: 0.1 }, { yRange: [0, 1], yLabel: 'probability', highlight: 'dog', title: 'Softmax' })).toEqual({
+      type: 'bar',
+      title: 'Softmax',
+      yLabel: 'probability',
+      labels: ['cat', 'dog', 'bird'],
+      values: [0.7, 0.2, 0.1],
+      yRange: [0, 1],
+      highlight: 1,
+    });
+  });
+
+  it('takes an array, a typed array or a one-row Matrix of heights, named by labels or by 0, 1, 2, …', () => {
+    expect(barChart([1, -2], { labels: ['a', 'b'] })).toMatchObject({ labels: ['a', 'b'], values: [1, -2] });
+    expect(barChart(new Float32Array([0.5, 0.25]))).toMatchObject({ labels: ['0', '1'], values: [0.5, 0.25] });
+    expect(barChart(Matrix.fromRows([[3, 1, 2]]), { highlight: 0 })).toMatchObject({ labels: ['0', '1', '2'], values: [3, 1, 2], highlight: 0 });
+  });
+
+  it('rejects labels that do not match the values, a highlight that is no bar, a bad range and a matrix of many rows', () => {
+    expect(() => barChart([1, 2], { labels: ['a'] })).toThrow('barChart: 1 labels for 2 values');
+    expect(() => barChart({ cat: 1 }, { labels: ['dog'] })).toThrow('barChart: labels are for an array of values');
+    expect(() => barChart({ cat: 1, dog: 2 }, { highlight: 'cow' })).toThrow('barChart: highlight "cow" is not one of the bars (cat, dog)');
+    expect(() => barChart([1], { yRange: [0, 0] })).toThrow('barChart: yRange must be [low, high]');
+    expect(() => barChart(Matrix.zeros(2, 2))).toThrow('barChart: needs one row or one column of values, not a 2×2 matrix');
+    expect(() => barChart({ cat: '1' as unknown as number })).toThrow('barChart: the value of "cat" must be a number, not string');
+  });
+});
+
+describe('contourPlot', () => {
+  it('evaluates f on a grid spanning the ranges, corners included, row 0 at the top', () => {
+    const figure = contourPlot((x, y) => 10 * x + y, { xRange: [0, 2], yRange: [0, 2], resolution: 3, levels: 1 });
+    expect([figure.width, figure.height]).toEqual([3, 3]);
+    expect(figure.values).toEqual([2, 12, 22, 1, 11, 21, 0, 10, 20]);
+    expect(figure.levels).toEqual([11]);
+  });
+
+  it('uses about 100 points along the longer side by default, fewer along the shorter, so grid cells are about square', () => {
+    const figure = contourPlot((x, y) => x * x + 10 * y * y, { xRange: [-2, 2], yRange: [-1, 1] });
+    expect(CONTOUR_RESOLUTION).toBe(100);
+    expect([figure.width, figure.height]).toEqual([100, 50]);
+    expect(figure.values).toHaveLength(5000);
+    expect(figure.levels).toHaveLength(10);
+  });
+
+  it('spaces the levels evenly, or geometrically with logLevels', () => {
+    const even = contourPlot((x) => x, { xRange: [0, 4], yRange: [0, 1], levels: 3, resolution: 5 });
+    expect(even.levels).toEqual([1, 2, 3]);
+    const log = contourPlot((x) => 10 ** x, { xRange: [0, 4], yRange: [0, 1], levels: 3, logLevels: true, resolution: 5 });
+    expect(log.log).toBe(true);
+    log.levels.forEach((level, i) => expect(level).toBeCloseTo([10, 100, 1000][i], 6));
+  });
+
+  it('keeps the paths as [x, y] pairs, named', () => {
+    const figure = contourPlot((x, y) => x + y, { xRange: [0, 1], yRange: [0, 1], resolution: 3, paths: { SGD: [[0, 0], [0.5, 0.25]], Adam: [new Float32Array([1, 1])] } });
+    expect(figure.paths).toEqual([{ name: 'SGD', points: [[0, 0], [0.5, 0.25]] }, { name: 'Adam', points: [[1, 1]] }]);
+  });
+
+  it('rejects a missing function, missing or bad ranges, bad levels and resolution, and paths that are not [x, y] pairs, naming contourPlot', () => {
+    const ranges = { xRange: [0, 1] as [number, number], yRange: [0, 1] as [number, number] };
+    expect(() => contourPlot(3 as unknown as () => number, ranges)).toThrow('contourPlot: needs a function (x, y) => number first, not number');
+    expect(() => contourPlot((x) => x, { xRange: [0, 1] } as typeof ranges)).toThrow('contourPlot: needs yRange: [low, high]');
+    expect(() => contourPlot((x) => x, { ...ranges, xRange: [1, -1] })).toThrow('contourPlot: xRange must be [low, high], two finite numbers with low < high, not [1,-1]');
+    expect(() => contourPlot((x) => x, { ...ranges, levels: 0 })).toThrow('contourPlot: levels must be a whole number from 1 to 50, not 0');
+    expect(() => contourPlot((x) => x, { ...ranges, resolution: 1000 })).toThrow('contourPlot: resolution must be a whole number from 3 to 400, not 1000');
+    expect(() => contourPlot((x) => x, { ...ranges, paths: { SGD: [[0, 0, 0]] } })).toThrow('contourPlot: point 0 of path "SGD" must be an [x, y] pair of numbers, not [0,0,0]');
+    expect(() => contourPlot((x) => x, { ...ranges, paths: { SGD: 'up' as unknown as number[][] } })).toThrow('contourPlot: path "SGD" must be an array of [x, y] points, not string');
+    expect(() => contourPlot(() => 'low' as unknown as number, ranges)).toThrow('contourPlot: f(x, y) must return a number, not string');
   });
 });
 

@@ -214,4 +214,41 @@ describe('figureSummary', () => {
   it('gives the number and size of images, with their captions', () => {
     expect(figureSummary({ type: 'images', width: 28, height: 28, images: [[0], [1]], captions: ['seven', 'two'] })).toBe('2 images of 28 × 28 pixels: seven; two.');
   });
+
+  it('gives a line plot’s fixed ranges as its axes, says which series are dashed, and lists the marked points', () => {
+    const summary = figureSummary({
+      type: 'line',
+      xRange: [-2, 2],
+      yRange: [0, 4],
+      series: [{ name: 'curve', x: [-1, 0, 1], y: [1, 0, 1] }, { name: 'tangent', x: [0, 1], y: [-1, 1], dashed: true }],
+      points: [{ x: 1, y: 1, label: 'touch' }, { x: 0, y: 0 }],
+    });
+    expect(summary).toBe(
+      'Line plot of 2 series: x from −2 to 2 across, y from 0 to 4 up. curve: from 1 at −1 to 1 at 1, lowest 0, highest 1. tangent (dashed): from −1 at 0 to 1 at 1, lowest −1, highest 1. Marked: touch at (1, 1); at (0, 0).',
+    );
+  });
+
+  it('reads a bar chart’s bars and values, its highest bar and the one picked out', () => {
+    expect(figureSummary({ type: 'bar', yLabel: 'score', labels: ['a', 'b', 'c'], values: [-1.5, 2, 0.25], highlight: 0 })).toBe('Bar chart of 3 bars (score): a −1.5, b 2, c 0.25. Highest: b. Picked out: a.');
+    expect(figureSummary({ type: 'bar', labels: ['only'], values: [1] })).toBe('Bar chart of 1 bar: only 1.');
+  });
+
+  it('reads a contour map’s ranges and levels, the lowest value on the grid and where, and each path’s steps, start and end', () => {
+    // A 3 × 2 grid over x from 0 to 2 and y from 0 to 1, row 0 at the top (y = 1).
+    const summary = figureSummary({
+      type: 'contour',
+      xLabel: 'w₁',
+      xRange: [0, 2],
+      yRange: [0, 1],
+      width: 3,
+      height: 2,
+      values: [5, 4, 3, 2, 0.5, 1],
+      levels: [1, 2, 4],
+      log: true,
+      paths: [{ name: 'SGD', points: [[0, 0], [0.5, 0.5], [1, 0]] }, { name: 'wild', points: [[1, 0.5], [9, 9]] }, { name: 'empty', points: [] }],
+    });
+    expect(summary).toBe(
+      'Contour map of w₁ from 0 to 2 across and y from 0 to 1 up, 3 log-spaced levels from 1 to 4. Lowest on the grid: 0.5 at (1, 0). SGD: 2 steps from (0, 0) to (1, 0). wild: 1 step from (1, 0.5) to (9, 9), leaving the plotted range.',
+    );
+  });
 });

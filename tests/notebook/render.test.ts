@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Figure, Output } from '../../site/notebook/outputs.ts';
 import { PALETTE, RAMPS, REGION_ALPHA, contrast, logTicks, makeAxis, renderOutput, renderOutputs, tickLabel, ticks, type HElement, type HNode } from '../../site/notebook/render.ts';
+import { barChart, contourPlot, linePlot } from '../../site/notebook/figures.ts';
+import { formatNumber } from '../../lib/format.ts';
 import { decodePNG, fromDataURL } from './read-png.ts';
 
 /** Every element in the tree, the root first. */
@@ -311,6 +313,172 @@ describe('scatter figures', () => {
     expect(new Set(png.transparency)).toEqual(new Set([REGION_ALPHA]));
     const order = elements(tree).map((e) => String(e.properties.class));
     expect(order.indexOf('regions')).toBeLessThan(order.indexOf('rings'));
+  });
+});
+
+/** Every coordinate in path data. */
+const coordinates = (d: string): number[] => (d.match(/-?[\d.]+(e-?\d+)?/g) ?? []).map(Number);
+
+describe('line figures with fixed ranges, marked points and dashed series', () => {
+  const steep = linePlot({ loss: [-5, 0.5, 9e12] }, { xRange: [1, 3], yRange: [0, 1] });
+
+  it('keeps the axis ticks inside a fixed yRange and xRange, and ends the axes there rather than at round ticks around the data', () => {
+    const tree = figure(steep);
+    expect(tickTexts(tree, 'y')).toEqual(['0', '0.2', '0.4', '0.6', '0.8', '1']);
+    expect(tickTexts(tree, 'x')[0]).toBe('1');
+    expect(tickTexts(tree, 'x').at(-1)).toBe('3');
+    const shifted = figure(linePlot({ loss: [0.3, 0.31] }, { yRange: [-0.25, 2.5] }));
+    expect(tickTexts(shifted, 'y')).toEqual(['0', '0.5', '1', '1.5', '2', '2.5']);
+  });
+
+  it('clips a line that leaves a fixed range to the data area, in a nested SVG that hides what overflows it, with no coordinate far outside', () => {
+    const clip = one(figure(steep), 'chart-clip');
+    expect(clip).toMatchObject({ tagName: 'svg', properties: { x: 0, y: 0, width: 1000, height: 1000, overflow: 'hidden' } });
+    const [path] = byTag(clip, 'path');
+    expect(path.properties.class).toBe('series s0');
+    const numbers = coordinates(String(path.properties.d));
+    expect(Math.min(...numbers)).toBeGreaterThanOrEqual(-1000);
+    expect(Math.max(...numbers)).toBeLessThanOrEqual(2000);
+  });
+
+  it('draws the lines of autoscaled axes without a clip, so a line on the edge keeps its full width', () => {
+    expect(byClass(figure(linePlot({ loss: [3, 2, 1] })), 'chart-clip')).toEqual([]);
+  });
+
+  it('gives a dashed series the dashed class, on its line and in its legend', () => {
+    const tree = figure(linePlot({ curve: [1, 4, 9], tangent: [2, 4, 6] }, { dashed: ['tangent'] }));
+    expect(byTag(one(tree, 'chart-svg'), 'path').map((p) => p.properties.class)).toEqual(['series s0', 'series s1 dashed']);
+    expect(byClass(one(tree, 'chart-head'), 'chart-swatch').map((swatch) => byTag(swatch, 'line')[0].properties.class)).toEqual(['series s0', 'series s1 dashed']);
+  });
+
+  it('marks points as dots on rings over the lines, labels them beside the dot, and leaves out a point outside a fixed range', () => {
+    const tree = figure(linePlot({ y: [0, 1, 2] }, { yRange: [0, 2], points: [{ x: 2, y: 1, label: 'touch' }, { x: 3, y: 2 }, { x: 1, y: 5, label: 'gone' }] }));
+    const svg = one(tree, 'chart-svg');
+    expect(one(svg, 'marks').properties.d).toBe('M500 500h0M1000 0h0');
+    expect(one(svg, 'mark-rings').properties.d).toBe(one(svg, 'marks').properties.d);
+    const order = elements(svg).map((e) => String(e.properties.class));
+    expect(order.indexOf('series s0')).toBeLessThan(order.indexOf('marks'));
+    const labels = byClass(tree, 'mark-label');
+    expect(labels.map(textOf)).toEqual(['touch']);
+    expect(styleOf(labels[0])).toEqual({ left: '50%', top: '50%' });
+  });
+
+  it('puts a label near the right edge to the left of its dot, and one near the top under it', () => {
+    const tree = figure(linePlot({ y: [0, 1] }, { yRange: [0, 1], points: [{ x: 1.9, y: 0.95, label: 'corner' }] }));
+    expect(one(tree, 'mark-label').properties.class).toBe('mark-label mark-label-left mark-label-below');
+  });
+});
+
+describe('bar charts', () => {
+  const softmax = barChart({ cat: 0.7, dog: 0.2, bird: 0.1 }, { yRange: [0, 1], yLabel: 'probability', highlight: 'cat' });
+
+  it('draws one bar per value from the zero line, up for a positive value and down for a negative one', () => {
+    const bars = byTag(figure(barChart({ up: 2, down: -1 })), 'rect');
+    expect(bars).toHaveLength(2);
+    // The axis runs from −1 to 2, so zero is a third of the way up.
+    const [up, down] = bars.map((bar) => ({ top: Number(bar.properties.y), bottom: Number(bar.properties.y) + Number(bar.properties.height) }));
+    expect(up).toEqual({ top: 0, bottom: 666.7 });
+    expect(down.top).toBeCloseTo(666.7, 0);
+    expect(down.bottom).toBeCloseTo(1000, 0);
+  });
+
+  it('draws the zero line when the axis goes below zero', () => {
+    expect(byClass(figure(barChart([2, -1])), 'zero')).toHaveLength(1);
+    expect(byClass(figure(softmax), 'zero')).toHaveLength(0);
+  });
+
+  it('prints each bar’s value at its end: above a rising bar, under a falling one, to three digits (two past six bars)', () => {
+    const values = byClass(figure(barChart([0.12345, -2.5])), 'bar-value');
+    expect(values.map(textOf)).toEqual(['0.123', '−2.5']);
+    expect(values.map((v) => v.properties.class)).toEqual(['bar-value', 'bar-value bar-value-below']);
+    const many = byClass(figure(barChart(Array.from({ length: 10 }, (_, i) => 0.12345 * (i + 1)))), 'bar-value').map(textOf);
+    expect(many.slice(0, 3)).toEqual(['0.12', '0.25', '0.37']);
+  });
+
+  it('keeps the value axis to a fixed yRange and its ticks inside it', () => {
+    const tree = figure(softmax);
+    expect(tickTexts(tree, 'y')).toEqual(['0', '0.2', '0.4', '0.6', '0.8', '1']);
+    expect(byTag(tree, 'rect')[0].properties).toMatchObject({ y: 300, height: 700 });
+    expect(one(tree, 'chart-y-title').children).toEqual([{ type: 'text', value: 'probability' }]);
+  });
+
+  it('names the bars in a row under the data area, one column each, and picks out the highlighted bar, its value and its name', () => {
+    const tree = figure(softmax);
+    const row = one(tree, 'bar-labels');
+    expect(styleOf(row)).toEqual({ '--bars': '3' });
+    expect(byClass(row, 'bar-label').map(textOf)).toEqual(['cat', 'dog', 'bird']);
+    expect(byClass(tree, 'bar-picked').map((e) => e.tagName)).toEqual(['rect', 'span', 'span']);
+    expect(byClass(tree, 'bar-picked').map(textOf)).toEqual(['', '0.7', 'cat']);
+  });
+
+  it('marks names too long to sit side by side on a phone, so that a narrow chart stands them on end', () => {
+    const fashion = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+    expect(one(figure(barChart(fashion.map(() => 1), { labels: fashion })), 'bar-labels').properties.class).toBe('bar-labels bar-labels-long');
+    expect(one(figure(barChart(fashion.map(() => 1))), 'bar-labels').properties.class).toBe('bar-labels');
+    expect(one(figure(softmax), 'bar-labels').properties.class).toBe('bar-labels');
+  });
+
+  it('summarises every bar and its value, the highest, and the one picked out', () => {
+    expect(one(figure(softmax), 'chart').properties['aria-label']).toBe('Bar chart of 3 bars (probability): cat 0.7, dog 0.2, bird 0.1. Highest: cat. Picked out: cat.');
+  });
+});
+
+describe('contour maps', () => {
+  const bowl = contourPlot((x, y) => x * x + 4 * y * y, {
+    xRange: [-2, 2],
+    yRange: [-1, 1],
+    levels: 5,
+    resolution: 40,
+    paths: { SGD: [[-1.5, 0.8], [-1, 0.4], [-0.5, 0.1], [0, 0]], wild: [[1, 0.5], [3, -2], [1e9, 1e9]] },
+  });
+  const tree = figure(bowl);
+
+  it('draws the bands as one palette PNG per theme, a pixel per grid point, from the palest band at the bottom to deeper ones', () => {
+    const images = byTag(tree, 'image');
+    expect(images.map((image) => image.properties.class)).toEqual(['bands bands-light', 'bands bands-dark']);
+    const light = pngOf(images[0]);
+    expect([light.width, light.height]).toEqual([bowl.width, bowl.height]);
+    // The centre is the lowest band (0), the corners the highest (5 levels lie below them).
+    const centre = Math.floor(bowl.height / 2) * bowl.width + Math.floor(bowl.width / 2);
+    expect(light.pixels[centre]).toBe(0);
+    expect(light.pixels[0]).toBe(5);
+    const shade = (png: typeof light, band: number): number => png.palette![3 * band] + png.palette![3 * band + 1] + png.palette![3 * band + 2];
+    expect(shade(light, 5)).toBeLessThan(shade(light, 0)); // deeper is darker in the light theme
+    const dark = pngOf(images[1]);
+    expect(shade(dark, 5)).toBeGreaterThan(shade(dark, 0)); // and brighter in the dark one
+  });
+
+  it('draws the iso-lines as one path, and each path as a line with its steps, a ring at its start and a mark at its end, all clipped to the data area', () => {
+    const clip = one(tree, 'chart-clip');
+    expect(one(clip, 'iso').properties.d).toMatch(/^M[\d.]+ [\d.]+L/);
+    expect(byClass(clip, 'series').map((p) => p.properties.class)).toEqual(['series s0', 'series s1']);
+    expect(byClass(clip, 'dots')[0].properties.d).toBe('M250 300h0M375 450h0');
+    expect(byClass(clip, 'trail-start')[0].properties.d).toBe('M125 100h0');
+    expect(byClass(clip, 'trail-end')[0].properties.d).toBe('M500 500h0');
+  });
+
+  it('clips a path that leaves the range rather than widening the axes, and draws no mark far outside', () => {
+    expect(tickTexts(tree, 'x')[0]).toBe('−2');
+    expect(tickTexts(tree, 'x').at(-1)).toBe('2');
+    const wild = byClass(one(tree, 'chart-clip'), 'series')[1];
+    const numbers = coordinates(String(wild.properties.d));
+    expect(Math.max(...numbers.map(Math.abs))).toBeLessThanOrEqual(2000);
+    expect(byClass(tree, 'trail-end')[1].properties.d).toBe('');
+  });
+
+  it('keeps equal scales: the data area is as wide for its height as the ranges are', () => {
+    expect(styleOf(one(tree, 'chart'))['--ratio']).toBe('1.8');
+    expect(styleOf(one(figure(contourPlot((x, y) => x + y, { xRange: [0, 1], yRange: [0, 1], resolution: 5 })), 'chart'))['--ratio']).toBe('1');
+  });
+
+  it('names the paths in the legend, with the range of values beside them', () => {
+    const head = one(tree, 'chart-head');
+    const keys = byClass(head, 'chart-key');
+    expect(keys.slice(0, 2).map(textOf)).toEqual(['SGD', 'wild']);
+    // The lowest and highest values on the grid: the grid misses the minimum, 0, by a little.
+    const lowest = Math.min(...bowl.values);
+    expect(lowest).toBeGreaterThan(0);
+    expect(one(keys[2], 'chart-ramp').children.map(textOf)).toEqual([formatNumber(lowest, { digits: 3 }), '', '8']);
   });
 });
 

@@ -22,7 +22,7 @@ function node(args: string[]): { status: number | null; stdout: string; stderr: 
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const SCRIPTS = { train: 'train.ts', sweep: 'sweep.ts', evaluate: 'evaluate.ts', download: 'download.ts', bench: 'bench.ts', benchBrowser: 'bench-browser.ts', screenshots: 'screenshots.ts' } as const;
+const SCRIPTS = { train: 'train.ts', sweep: 'sweep.ts', evaluate: 'evaluate.ts', download: 'download.ts', bench: 'bench.ts', benchBrowser: 'bench-browser.ts', benchInputs: 'bench-inputs.ts', screenshots: 'screenshots.ts' } as const;
 
 describe('--help', () => {
   it.each(Object.entries(COMMANDS))('lists every option of %s with a sentence and its default', (_, command) => {
@@ -49,6 +49,14 @@ describe('--help', () => {
     const result = node([join(root, 'scripts', SCRIPTS[name]), '--epochs', '-1', '-h']);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`${helpText(COMMANDS[name])}\n`);
+  });
+});
+
+describe('bench:inputs', () => {
+  it('says to build the site first when the folder holds no built chapters', () => {
+    const result = node([join(root, 'scripts', 'bench-inputs.ts'), '--site', work]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`error: bench:inputs needs a built site, and ${work} has no chapters: run \`npm run build\` first (or pass --site DIR).\n`);
   });
 });
 

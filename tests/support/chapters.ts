@@ -3,8 +3,11 @@
 // comes from a cell or is asserted, and text and code cannot drift apart.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readChapter, runChapter, unexpectedMessage, type Cell, type ChapterCells } from '../../site/notebook/chapter.ts';
-import type { CellsRun } from '../../site/notebook/runtime.ts';
+import { chapterSession, readChapter, runChapter, unexpectedMessage, type Cell, type ChapterCells } from '../../site/notebook/chapter.ts';
+import { runCells, type CellResult, type CellsRun } from '../../site/notebook/runtime.ts';
+import { cellNames } from '../../site/notebook/dependencies.ts';
+import { cellsToRerun } from '../../site/notebook/rerun.ts';
+import type { InputValue } from '../../site/notebook/inputs.ts';
 import { outputText } from '../../site/notebook/outputs.ts';
 import { excerpt } from '../../site/notebook/excerpt.ts';
 
@@ -21,6 +24,19 @@ export interface RanChapter extends ChapterCells, CellsRun<Cell> {
   text(index: number): string;
   /** Every cell's outputs as text, joined. */
   allText: string;
+  /**
+   * Sets the inputs of the cell containing `marker` (by label; the others keep their values) and
+   * re-runs what the page would: that cell and the later cells that depend on it, in the same
+   * session. Resolves to the re-run cells' results by index.
+   */
+  setInputs(marker: string, values: Record<string, InputValue>): Promise<Map<number, CellResult>>;
+}
+
+/** What a re-run gave: each re-run cell's result, by cell index. */
+export function rerunText(results: Map<number, CellResult>, index: number): string {
+  const result = results.get(index);
+  if (!result) throw new Error(`cell ${index + 1} was not re-run (re-run: ${[...results.keys()].map((i) => i + 1).join(', ') || 'none'})`);
+  return result.outputs.map(outputText).join('\n');
 }
 
 /** The lines of cell `index`'s text, trimmed, with runs of spaces collapsed to one. */
@@ -43,13 +59,25 @@ export async function runChapterFile(file: string, replace: Array<[string, strin
     mdx = mdx.replace(from, to);
   }
   const chapter = readChapter(mdx);
-  const run = await runChapter(chapter);
+  const session = chapterSession(chapter);
+  const run = await runChapter(chapter, { session });
   const text = (index: number): string => {
     const result = run.results[index];
     if (!result) throw new Error(notRun(`chapters/${file}`, chapter, run, index));
     return result.outputs.map(outputText).join('\n');
   };
-  return { ...chapter, ...run, mdx, text, allText: run.results.map((_, i) => text(i)).join('\n') };
+  const names = chapter.cells.map((cell) => cellNames(cell.source));
+  const setInputs = async (marker: string, values: Record<string, InputValue>): Promise<Map<number, CellResult>> => {
+    const found = chapter.cells.filter((cell) => cell.source.includes(marker));
+    if (found.length !== 1) throw new Error(`setInputs: expected one cell containing ${JSON.stringify(marker)}, found ${found.length}`);
+    const index = found[0].index;
+    session.inputValues.set(index, { ...session.inputValues.get(index), ...values });
+    const indices = cellsToRerun(names, [index], chapter.cells.map(() => true));
+    const rerun = await runCells(session, indices.map((i) => chapter.cells[i]));
+    if (rerun.unexpected.length > 0) throw new Error(unexpectedMessage(`chapters/${file}`, rerun.unexpected[0]));
+    return new Map(rerun.results.map((result, k) => [indices[k], result]));
+  };
+  return { ...chapter, ...run, mdx, text, allText: run.results.map((_, i) => text(i)).join('\n'), setInputs };
 }
 
 /** Why cell `index` has no result: the chapter has no such cell, or the run stopped at an earlier failure. */
