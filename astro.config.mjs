@@ -1,5 +1,5 @@
 // Astro config for the Scratchnet site: pages live in site/, chapters in chapters/ (MDX),
-// the build goes to dist/site so it never collides with the library's dist/lib.
+// the build goes to dist/site so it never collides with the library's package, built in dist/package.
 // Math is remark-math + rehype-katex on the unified processor, which MDX inherits.
 import { fileURLToPath } from 'node:url';
 import mdx from '@astrojs/mdx';
@@ -10,16 +10,24 @@ import remarkMath from 'remark-math';
 import remarkCells from './site/notebook/remark-cells.ts';
 import { codeThemes, untimedTokenizer } from './site/notebook/code-theme.ts';
 import datasets from './site/integrations/datasets.ts';
+import rehypeBase from './site/integrations/rehype-base.ts';
+import search from './site/integrations/search.ts';
 
 const fromRoot = (path) => fileURLToPath(new URL(path, import.meta.url));
+// The path the site is served under: '/' unless SCRATCHNET_BASE names a sub-folder, e.g.
+// SCRATCHNET_BASE=/scratchnet/ for https://user.github.io/scratchnet/ (README, Deploying the site).
+// Pages and scripts read it as import.meta.env.BASE_URL (site/utils/base.ts).
+const base = `/${(process.env.SCRATCHNET_BASE ?? '').replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
 
 export default defineConfig({
+  base,
   srcDir: './site',
   outDir: './dist/site',
   publicDir: './site/public',
   server: { host: 'localhost' },
   // datasets() copies MNIST (and Fashion-MNIST when installed) into the build for the last chapter.
-  integrations: [mdx(), datasets()],
+  // search() indexes the chapters with Pagefind into pagefind/, for the header's search box.
+  integrations: [mdx(), datasets(), search()],
   // The site's promise, enforced: every page gets a Content-Security-Policy <meta> (works on any
   // static host) that allows nothing but the site itself. Astro adds the hashes of the scripts it
   // inlines; Base.astro adds its own inline script's hash, and 'unsafe-eval' on chapter pages only.
@@ -53,7 +61,8 @@ export default defineConfig({
       // KaTeX's class names change between minor versions, so the CSS Base.astro loads must come
       // from the katex that renders: package.json keeps katex on the line rehype-katex depends on
       // (^0.16), npm installs that one copy, and tests/e2e/math.test.ts fails if they drift apart.
-      rehypePlugins: [rehypeKatex],
+      // rehypeBase puts the base path in front of the Markdown's links from the site's root.
+      rehypePlugins: [rehypeKatex, [rehypeBase, { base }]],
     }),
     syntaxHighlight: 'shiki',
     shikiConfig: {
@@ -74,6 +83,17 @@ export default defineConfig({
         { find: /^scratchnet\/node$/, replacement: fromRoot('./lib/node.ts') },
         { find: /^scratchnet$/, replacement: fromRoot('./lib/index.ts') },
       ],
+    },
+    build: {
+      rolldownOptions: {
+        // Astro's own MDX output starts with the directive "use astro:head-inject", which Astro
+        // reads before bundling; the bundler then warns once per chapter that it may drop it. That
+        // warning is about Astro's code, not ours, so it alone is dropped; every other one shows.
+        onwarn(warning, warn) {
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && String(warning.message).includes('use astro:head-inject')) return;
+          warn(warning);
+        },
+      },
     },
   },
 });

@@ -1,13 +1,15 @@
 // The tfjs side of `npm run bench`: the same 784-128-128-10 MLP, Adam, starting weights and batch
 // order as scratchnet, with tfjs's pure-JS `cpu` backend or its `wasm` backend (SIMD, 1 thread).
-// tfjs is a devDependency used only here, as the peer we compare with. Prints one JSON line.
+// tfjs, the peer we compare with, is a bench-only dependency (bench/package.json, installed into
+// bench/node_modules by `npm run bench:setup`). Prints one JSON line.
 // Usage: node bench/tfjs-mlp.ts <folder written by scripts/bench.ts> cpu|wasm <epochs>
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Scalar, Tensor2D } from '@tensorflow/tfjs';
 // tfjs's ES modules omit file extensions, which Node's ESM loader refuses, so its CommonJS
-// bundles are loaded instead; the union package also registers every gradient.
+// bundles are loaded instead; the union package also registers every gradient. Resolving from
+// this file finds bench/node_modules first.
 const require = createRequire(import.meta.url);
 const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
 const { setWasmPaths } = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');

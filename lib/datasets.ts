@@ -76,7 +76,7 @@ export interface DatasetEntry {
   available: boolean;
   /** Why it is missing, and how to add it. */
   reason?: string;
-  /** The gzipped IDX files, relative to the site's root, with their sizes in bytes. */
+  /** The gzipped IDX files, by paths relative to the site's root (`data/mnist/…`, under any base path), with their sizes in bytes. */
   files?: Record<string, { path: string; bytes: number }>;
   /** The small copies a chapter's cells download: the first `train` and `test` images, as gzipped IDX files. */
   subset?: { train: number; test: number; files: Record<string, { path: string; bytes: number }> };

@@ -6,16 +6,32 @@
 // GEMM microbenchmark in GFLOP/s for the shapes training uses.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Random, matmul, setBackend, type Backend } from '../lib/index.ts';
 import { REFERENCE, median, referenceModel, referenceRun, referenceStart, trainStep } from '../bench/reference.ts';
 import { loadIDXDataset } from '../lib/node.ts';
-import { COMMANDS, handleErrors, parseCommand, plural } from './cli.ts';
+import { COMMANDS, fail, handleErrors, parseCommand, plural } from './cli.ts';
 import { DATASETS, datasetFolder } from './datasets.ts';
 
 handleErrors();
 const args = parseCommand(COMMANDS.bench);
+
+/** Whether tfjs, a bench-only dependency (bench/package.json), resolves from bench/ as bench/tfjs-mlp.ts will load it. */
+function tfjsInstalled(): boolean {
+  const resolveFromBench = createRequire(join(import.meta.dirname, '../bench/package.json')).resolve;
+  try {
+    ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'].forEach((name) => resolveFromBench(name));
+    return true;
+  } catch {
+    return false;
+  }
+}
+// Checked before anything runs, so a missing tfjs is said at once rather than minutes in.
+if (!args['skip-tfjs'] && !tfjsInstalled()) {
+  fail('tfjs, a bench-only dependency, is not installed: run `npm run bench:setup` once (it installs bench/package.json into bench/node_modules, about 300 MB), or pass --skip-tfjs');
+}
 const epochs = args.epochs;
 const { sizes, batchSize, learningRate } = REFERENCE;
 

@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { DATASETS, OPTIMIZER_DEFAULTS, ScratchnetError, SizeError, confusionMatrix, mlp, type DatasetName, type Finding, type MLPOptions, type OptimizerName, type Sequential } from '../lib/index.ts';
-import { UsageError, Value, defineCommand, parseCommand } from './options.ts';
+import { UsageError, Value, defineCommand, invocation, parseCommand } from './options.ts';
 
 export { UsageError, parseCommand };
 
@@ -33,6 +33,9 @@ const network = {
   l2: { kind: Value.number({ atLeast: 0 }), default: '0', description: 'The L2 penalty λ·Σw² on every layer\'s weights.' },
 } as const;
 const seedOption = (what: string) => ({ kind: Value.whole(0, 2 ** 32 - 1), default: '1', description: `Seeds ${what}, so a run repeats exactly.` });
+
+/** Where train saves its model unless --out says otherwise: a folder of the current one that git ignores. */
+export const MODELS_FOLDER = 'models';
 
 /** Every command's options: kind of value, default, one sentence each. They parse, check and print --help. */
 export const COMMANDS = {
@@ -77,15 +80,15 @@ export const COMMANDS = {
       'data-dir': dataDir,
       out: {
         kind: Value.writableFile,
-        default: (chosen) => `${chosen.dataset}-model.json`,
-        defaultText: '<dataset>-model.json',
+        default: (chosen) => `${MODELS_FOLDER}/${chosen.dataset}-model.json`,
+        defaultText: `${MODELS_FOLDER}/<dataset>-model.json, a folder git ignores`,
         description: "Where to save the model: .json for the readable form with the run's settings, any other extension for the compact binary form.",
       },
     },
   }),
   sweep: defineCommand({
     name: 'sweep',
-    summary: 'Tries log-spaced learning rates on the network npm run train would build, a few steps each from the same start, and suggests one.',
+    summary: 'Tries log-spaced learning rates on the network the train command would build, a few steps each from the same start, and suggests one.',
     options: {
       dataset: { kind: Value.oneOf(datasetNames), required: true, description: 'The dataset to sweep on.' },
       from: { kind: Value.number({ above: 0 }), default: '0.00001', description: 'The smallest learning rate tried.' },
@@ -100,7 +103,7 @@ export const COMMANDS = {
   }),
   evaluate: defineCommand({
     name: 'evaluate',
-    summary: 'Scores a model saved by npm run train on the official test set of MNIST or Fashion-MNIST, with a confusion matrix.',
+    summary: 'Scores a model saved by the train command on the official test set of MNIST or Fashion-MNIST, with a confusion matrix.',
     options: {
       model: { kind: Value.existingFile, required: true, description: 'The model file (.json, or the binary form).' },
       dataset: { kind: Value.oneOf(datasetNames), required: true, description: 'The dataset whose test set to score it on.' },
@@ -113,7 +116,7 @@ export const COMMANDS = {
     summary: "Downloads the four official files of MNIST or Fashion-MNIST and keeps each only if its SHA-256 matches the official one.",
     options: {
       dataset: { kind: Value.oneOf(datasetNames), required: true, description: 'The dataset to download.' },
-      to: { kind: Value.writableFolder, default: (chosen) => join(root, 'data', String(chosen.dataset)), defaultText: 'data/<dataset>', description: 'The folder to put the files in; it is made if need be.' },
+      to: { kind: Value.writableFolder, default: (chosen) => join(invocation.root, 'data', String(chosen.dataset)), defaultText: 'data/<dataset>', description: 'The folder to put the files in; it is made if need be.' },
     },
   }),
   bench: defineCommand({

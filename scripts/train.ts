@@ -3,13 +3,19 @@
 // diverges or stalls is diagnosed (lib/diagnosis.ts), with what to try. Usage:
 //   npm run train -- --dataset mnist [--epochs 12 --hidden 256,128 --out model.json …]
 // (`npm run train -- --help` lists every option, from the table in cli.ts).
+import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Random, TrainingError, argmax, createOptimizer, diagnose, encodeModel, imageAugmenter, gatherRows, serializeModel, sliceRows, type History, type LabelledImages, type Sequential } from '../lib/index.ts';
 import { loadIDXDataset } from '../lib/node.ts';
-import { COMMANDS, Progress, UsageError, buildNetwork, confusionTable, fail, findingLines, handleErrors, parseCommand, plural, saveWithFallback } from './cli.ts';
+import { COMMANDS, MODELS_FOLDER, Progress, UsageError, buildNetwork, confusionTable, fail, findingLines, handleErrors, parseCommand, plural, saveWithFallback } from './cli.ts';
 import { DATASETS, datasetFolder, datasetShape } from './datasets.ts';
+import { invocation } from './options.ts';
 
 handleErrors();
+// The default --out, models/<dataset>-model.json, is in a folder git ignores: it is made here, so
+// the check below finds it (an --out the reader gives must be in a folder that exists).
+const argv = process.argv.slice(2);
+if (!argv.some((arg) => arg === '--out' || arg.startsWith('--out=') || arg === '-h' || arg === '--help')) mkdirSync(MODELS_FOLDER, { recursive: true });
 // Every argument is checked before any data loads: each value against its option's rule (--out
 // must be writable), the optimizer's settings by building it, and the sizes against the headers.
 const options = parseCommand(COMMANDS.train);
@@ -94,7 +100,7 @@ console.log(`\nconfusion matrix on the ${plural(test.x.rows, 'test image')} (row
 console.log(confusionTable(predicted, test.y, info.classes));
 console.log(`\ntest loss: ${evaluation.loss.toFixed(4)}`);
 // The command as typed (without --out), so a shipped model says how to make it again.
-const command = `npm run train -- ${argumentsWithoutOut(process.argv.slice(2)).join(' ')}`;
+const command = `${invocation.of('train')} ${argumentsWithoutOut(process.argv.slice(2)).join(' ')}`;
 const metadata = { command, dataset: info.name, testSize: test.x.rows, epochs, batchSize, hidden, optimizer: optimizerName, learningRate, decay, dropout, inputDropout, l2, augment: augment ? { maxShift: augmentation.maxShift, maxRotation: augmentation.maxRotation, maxScale: augmentation.maxScale, mirror: augmentation.mirror } : false, patience, bestEpoch: history.bestEpoch, seed, testAccuracy: evaluation.accuracy, trainingSeconds };
 // --out was checked before training, but a folder can still vanish or fill up since: then the model goes elsewhere, and we say where.
 const saved = await saveWithFallback(out, (path) => writeModel(model, path, metadata));
@@ -102,7 +108,7 @@ if (saved.problem) {
   process.stderr.write(`error: could not save the model to ${out} (${saved.problem}); it was saved to ${saved.path} instead\n`);
   process.exitCode = 1;
 }
-console.log(`model saved to ${saved.path}; check it with: npm run evaluate -- --model ${saved.path} --dataset ${info.name}`);
+console.log(`model saved to ${saved.path}; check it with: ${invocation.of('evaluate')} --model ${saved.path} --dataset ${info.name}`);
 console.log(`test accuracy: ${evaluation.accuracy.toFixed(4)}`);
 
 /** What --augment does, as the summary line says it: "shifts up to 2 px, turns up to 10°, scales ±10%" or "mirrored". */

@@ -26,7 +26,7 @@ export async function writeSubset(name: DatasetName, folder: string, outDir: str
   for (const file of Object.values(IDX_FILES) as IDXFileName[]) {
     const packed = gzipSync(readSubsetFile((await findIDXFile(folder, file))!, subsetCount(file)), { level: 9 });
     await writeFile(join(target, `${file}.gz`), packed);
-    files[file] = { path: `/data/${name}/subset/${file}.gz`, bytes: packed.length };
+    files[file] = { path: `data/${name}/subset/${file}.gz`, bytes: packed.length };
   }
   return { ...CELL_SUBSET, files };
 }
@@ -47,7 +47,7 @@ export async function copyDatasets(outDir: string): Promise<DatasetEntry[]> {
       const bytes = await readFile((await findIDXFile(folder, name))!);
       const packed = isGzip(bytes) ? bytes : gzipSync(bytes, { level: 6 });
       await writeFile(join(target, `${name}.gz`), packed);
-      files[name] = { path: `/data/${info.name}/${name}.gz`, bytes: packed.length };
+      files[name] = { path: `data/${info.name}/${name}.gz`, bytes: packed.length };
     }
     entries.push({ name: info.name, title: info.title, classes: info.classes, available: true, files, subset: await writeSubset(info.name, folder, outDir) });
   }

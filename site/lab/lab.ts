@@ -12,6 +12,7 @@ import { startWorker } from '../notebook/blob-worker.ts';
 import trainWorkerUrl from './train-worker.ts?worker&url';
 import { toMnist } from './preprocess.ts';
 import { SAMPLE_DIGITS, type Stroke } from './sample-digits.ts';
+import { withBase } from '../utils/base.ts';
 
 const $ = <T extends HTMLElement>(root: HTMLElement, selector: string): T => root.querySelector<T>(selector)!;
 
@@ -21,7 +22,7 @@ function imagesFigure(images: number[][], captions: string[], title?: string): N
 
 /** Sets up the training lab inside `root`. */
 export async function startLab(root: HTMLElement): Promise<void> {
-  const datasets = (await (await fetch('/data/datasets.json')).json()) as DatasetEntry[];
+  const datasets = (await (await fetch(withBase('data/datasets.json'))).json()) as DatasetEntry[];
   const select = $<HTMLSelectElement>(root, '[name=dataset]');
   const note = $(root, '.lab-dataset-note');
   select.replaceChildren(
@@ -193,7 +194,7 @@ export async function startLab(root: HTMLElement): Promise<void> {
           break;
       }
     });
-    worker.postMessage({ type: 'load', dataset: entry.name, files: Object.fromEntries(Object.entries(entry.files).map(([name, file]) => [name, file.path])) });
+    worker.postMessage({ type: 'load', dataset: entry.name, files: Object.fromEntries(Object.entries(entry.files).map(([name, file]) => [name, new URL(withBase(file.path), location.href).href])) });
   });
 
   pauseButton.addEventListener('click', () => {
@@ -218,8 +219,8 @@ const FINDING_TITLES: Record<string, string> = {
 
 /** Loads a model shipped with the site. */
 async function loadShippedModel(name: string): Promise<Sequential> {
-  const response = await fetch(`/models/${name}.snet`);
-  if (!response.ok) throw new Error(`/models/${name}.snet answered ${response.status}`);
+  const response = await fetch(withBase(`models/${name}.snet`));
+  if (!response.ok) throw new Error(`${withBase(`models/${name}.snet`)} answered ${response.status}`);
   return decodeModel(new Uint8Array(await response.arrayBuffer()));
 }
 
@@ -418,7 +419,7 @@ function smooth(points: Stroke): Stroke {
 
 /** Sets up the Fashion-MNIST viewer: the shipped network classifies the test image the reader steps to. */
 export async function startFashion(root: HTMLElement): Promise<void> {
-  const datasets = (await (await fetch('/data/datasets.json')).json()) as DatasetEntry[];
+  const datasets = (await (await fetch(withBase('data/datasets.json'))).json()) as DatasetEntry[];
   const entry = datasets.find((d) => d.name === 'fashion-mnist');
   const status = $(root, '.fashion-status');
   if (!entry?.available || !entry.files) {
@@ -442,9 +443,9 @@ export async function startFashion(root: HTMLElement): Promise<void> {
     if (test && model) return;
     view.note('Downloading the test set and the network…');
     const read = (name: string, label: string) =>
-      fetch(files[name].path)
+      fetch(withBase(files[name].path))
         .then((response) => {
-          if (!response.ok) throw new Error(`${files[name].path} answered ${response.status}`);
+          if (!response.ok) throw new Error(`${withBase(files[name].path)} answered ${response.status}`);
           return response.arrayBuffer();
         })
         .then((bytes) => readIDX(new Uint8Array(bytes), label));

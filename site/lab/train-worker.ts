@@ -10,9 +10,10 @@ import type { LabFinding, LabMessage, LabRequest, LabSettings } from './protocol
 import { checkLabInput } from './settings.ts';
 import { downloadWithProgress } from '../notebook/download.ts';
 import { guardNetwork, type NetworkScope } from '../notebook/network.ts';
+import { siteAddress } from '../utils/base.ts';
 
 // This Worker starts from a blob: URL (blob-worker.ts): relative URLs mean this site, other hosts fail in words.
-guardNetwork(self as unknown as NetworkScope, self.location.origin);
+guardNetwork(self as unknown as NetworkScope, siteAddress(self.location.origin));
 
 const post = (message: LabMessage): void => postMessage(message);
 const VALIDATION = 5000;

@@ -11,9 +11,9 @@ export class BlockedRequestError extends Error {
   }
 }
 
-/** `input` as a URL on the site at `origin` (relative URLs resolve against it); throws BlockedRequestError for another host. */
+/** `input` as a URL on the site at `origin` (its origin, or its address with the base path, which relative URLs resolve against); throws BlockedRequestError for another host. */
 export function siteURL(api: string, input: string | URL, origin: string): URL {
-  const url = new URL(String(input), `${origin}/`);
+  const url = new URL(String(input), origin.endsWith('/') ? origin : `${origin}/`);
   const site = new URL(origin);
   const sameHost = url.host === site.host && (url.protocol === site.protocol || url.protocol === (site.protocol === 'https:' ? 'wss:' : 'ws:'));
   if (!sameHost) throw new BlockedRequestError(api, url.href);

@@ -4,3 +4,8 @@ declare module '*?worker&url' {
   const url: string;
   export default url;
 }
+
+// What Vite puts in import.meta.env that the site reads: the base path (site/utils/base.ts).
+interface ImportMeta {
+  readonly env: { readonly BASE_URL: string };
+}

@@ -9,10 +9,11 @@ import { browserDatasetSource } from './datasets-browser.ts';
 import { guardNetwork, type NetworkScope } from './network.ts';
 import { renderInputs } from './input-controls.ts';
 import { cellNames } from './dependencies.ts';
+import { siteAddress } from '../utils/base.ts';
 
 // Before anything can fetch: a request to another host fails with a sentence saying why, and a
-// relative URL means this site (the Worker runs from a blob: URL, see blob-worker.ts).
-guardNetwork(self as unknown as NetworkScope, self.location.origin);
+// relative URL means this site, under its base path (the Worker runs from a blob: URL, see blob-worker.ts).
+guardNetwork(self as unknown as NetworkScope, siteAddress(self.location.origin));
 // Whatever the wrapped functions do not cover (import() of another host's script, say) the policy
 // refuses; the cell's output says so, since the browser logs nothing for a Worker's refusals.
 addEventListener('securitypolicyviolation', (event) => {

@@ -2,6 +2,7 @@
 // and how many exercises each has. One place decides the order, so the sidebar, the front
 // page's path and the previous/next links never disagree; new chapters appear everywhere.
 import { getCollection, type CollectionEntry } from 'astro:content';
+import { withBase } from './base';
 
 /** A chapter as the site shows it: its content entry and its number in reading order (1, 2, 3…). */
 export type Chapter = CollectionEntry<'chapters'> & { number: number };
@@ -56,9 +57,9 @@ export function exerciseCount(body: string | undefined): number {
   return cells.filter((match) => /\bcheck\(/.test(match[1])).length;
 }
 
-/** The URL of a chapter's page. */
+/** The URL of a chapter's page, under the site's base path. */
 export function chapterHref(chapter: Chapter): string {
-  return `/chapters/${chapter.id}/`;
+  return withBase(`/chapters/${chapter.id}/`);
 }
 
 /** How many live cells a chapter has (```ts cell blocks). */

@@ -2,6 +2,7 @@
 // exercises they have solved (an exercise is solved when every check in its cell passes in the
 // page). Stored as one JSON entry in localStorage, validated when read: anything malformed is
 // dropped, never a page error. Shown on every element with data-chapter-slug (sidebar, front page).
+import { BASE } from './base';
 
 export const PROGRESS_KEY = 'scratchnet:progress';
 /** The event site/notebook/client.ts dispatches on a cell's section when its result arrives. */
@@ -148,7 +149,7 @@ function showBanner(banner: HTMLElement, progress: Progress): void {
   if (summary) summary.textContent = `You have opened ${opened.length} of ${items.length} chapters and solved ${solved} of ${total} exercises.`;
   const target = banner.querySelector<HTMLAnchorElement>('[data-banner-link]');
   if (target && link) {
-    target.href = link.getAttribute('href') ?? '/';
+    target.href = link.getAttribute('href') ?? BASE;
     target.textContent = `Continue: ${link.textContent?.trim()} →`;
   }
 }

@@ -1,5 +1,6 @@
 // The library's files for the source pages: each file's text (read at build time through
 // Vite's ?raw imports), its folder and name, its length, and the summary its opening comment gives.
+import { withBase } from './base';
 
 export interface SourceFile {
   /** Path in the repository, e.g. lib/matrix.ts. */
@@ -44,7 +45,7 @@ export function sourceFiles(): SourceFile[] {
         lang: path.endsWith('.wat') ? 'wasm' : 'ts',
         lines: code.replace(/\n$/, '').split('\n').length,
         summary: summaryOf(code),
-        href: `/source/${path}/`,
+        href: withBase(`/source/${path}/`),
       };
     })
     .sort((a, b) => a.folder.localeCompare(b.folder) || a.name.localeCompare(b.name));

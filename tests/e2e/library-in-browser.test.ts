@@ -45,7 +45,8 @@ export function run() {
 `;
 
 beforeAll(async () => {
-  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.lib.json', '--outDir', join(site, 'lib'), '--sourceMap', 'false', '--declaration', 'false'], { cwd: root });
+  // The package's own compile: its root is the repository, so the library lands in <site>/lib.
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.lib.json', '--outDir', site, '--sourceMap', 'false', '--inlineSources', 'false', '--declaration', 'false'], { cwd: root });
   writeFileSync(join(site, 'check.js'), CHECK);
   writeFileSync(join(site, 'worker.js'), `import { run } from './check.js';\npostMessage(run());\n`);
   writeFileSync(

@@ -19,8 +19,9 @@ function sourceFiles(): string[] {
   const walk = (folder: string): void => {
     for (const entry of readdirSync(join(root, folder), { withFileTypes: true })) {
       const path = `${folder}/${entry.name}`;
-      if (entry.isDirectory()) walk(path);
-      else if (SOURCE.test(entry.name)) files.push(path);
+      // bench/node_modules holds tfjs once `npm run bench:setup` has run: packages, not our sources.
+      if (entry.isDirectory() && entry.name !== 'node_modules') walk(path);
+      else if (!entry.isDirectory() && SOURCE.test(entry.name)) files.push(path);
     }
   };
   FOLDERS.forEach(walk);

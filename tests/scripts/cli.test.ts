@@ -71,8 +71,9 @@ describe("train's table", () => {
     expect(parseCommand(COMMANDS.train, ['--dataset', 'fashion-mnist', '--optimizer', 'sgd', '--out', join(work, 'f.json')])).toMatchObject({ epochs: 26, 'learning-rate': 0.1, 'input-dropout': 0, 'max-rotation': 0, 'max-scale': 0 });
   });
 
-  it('saves to <dataset>-model.json in the current folder by default', () => {
-    expect(parseCommand(COMMANDS.train, ['--dataset', 'fashion-mnist']).out).toBe('fashion-mnist-model.json');
+  it('saves to models/<dataset>-model.json, a folder git ignores, by default', () => {
+    expect(COMMANDS.train.options.out.default({ dataset: 'fashion-mnist' } as never)).toBe('models/fashion-mnist-model.json');
+    expect(readFileSync(join(root, '.gitignore'), 'utf8').split('\n')).toContain('/models/');
   });
 });
 

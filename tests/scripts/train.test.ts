@@ -82,6 +82,14 @@ describe('npm run train on a tiny dataset', () => {
     expect(result.stdout).toContain('4 training, 2 validation, 1 test image · 784 → 4 → 10 · adam lr 0.001 decay 0.0005 · dropout 0.2 · input dropout 0.2 · batch 128 · 1 epoch · seed 1\n');
     expect(result.stdout).toContain('\nconfusion matrix on the 1 test image (rows: true class, columns: predicted)\n');
   });
+
+  it('saves into models/, which it makes, when no --out is given', () => {
+    const folder = tinyDataset(join(work, 'tiny-default'));
+    const result = cli('train.ts', ['--dataset', 'mnist', '--data-dir', folder, '--validation', '2', '--epochs', '1', '--test-size', '1', '--hidden', '4']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('model saved to models/mnist-model.json;');
+    expect(modelMetadata(JSON.parse(readFileSync(join(work, 'models', 'mnist-model.json'), 'utf8')))?.dataset).toBe('mnist');
+  });
 });
 
 describe('npm run train with augmentation and early stopping', () => {

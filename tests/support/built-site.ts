@@ -1,8 +1,27 @@
 // The built site the site and browser tests read: where it is (SCRATCHNET_SITE, or dist/site, which
 // the site project's global setup builds), its pages and its chapters, all read from the build's
 // files so the tests follow whatever chapters exist. No browser here, so plain tests can import it.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { BUILD_STATUS } from './build-site.ts';
+
+/** How long a test file waits for that build before giving up, in milliseconds. */
+const BUILD_WAIT_MS = 15 * 60_000;
+
+/** Waits (blocking this worker, which has nothing else to do) until the global setup's build is done; throws its output if it failed. */
+function waitForBuild(): void {
+  if (process.env.SCRATCHNET_SITE || !process.env.VITEST) return;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const started = Date.now();
+  while (!existsSync(BUILD_STATUS)) {
+    if (Date.now() - started > BUILD_WAIT_MS) throw new Error(`the site's build did not finish within ${BUILD_WAIT_MS / 60_000} minutes (${BUILD_STATUS} never appeared)`);
+    Atomics.wait(sleeper, 0, 0, 250);
+  }
+  const status = JSON.parse(readFileSync(BUILD_STATUS, 'utf8')) as { ok: boolean; message?: string };
+  if (!status.ok) throw new Error(status.message);
+}
+
+waitForBuild();
 
 /** The built site the e2e tests visit. */
 export const site = resolve(process.env.SCRATCHNET_SITE ?? resolve(import.meta.dirname, '../../dist/site'));
