@@ -2,7 +2,7 @@
 // (input-controls.ts), shows each value as it changes, tells the notebook when one changed, and
 // puts them back to their defaults for Reset. Only the small inputs.ts is imported, so the page
 // loads no cell compiler and no library for this.
-import { LOG_POSITIONS, inputText, logValue, type InputSpec, type InputValue } from './inputs.ts';
+import { LOG_POSITIONS, inputText, logPosition, logValue, type InputSpec, type InputValue } from './inputs.ts';
 
 /** The controls of one cell, as the page wires them. */
 export class CellControls {
@@ -79,7 +79,7 @@ export class CellControls {
       const element = this.element(k);
       if (!element) return;
       if (spec.kind === 'checkbox') (element as HTMLInputElement).checked = spec.initial;
-      else if (spec.kind === 'slider' && spec.log) element.value = String(Math.round(((Math.log10(spec.initial) - Math.log10(spec.min)) / (Math.log10(spec.max) - Math.log10(spec.min))) * LOG_POSITIONS));
+      else if (spec.kind === 'slider' && spec.log) element.value = String(logPosition(spec, spec.initial));
       else element.value = String(spec.initial);
       this.specs[k] = { ...spec, value: spec.initial } as InputSpec;
       this.show(k);

@@ -14,6 +14,14 @@ export interface LiveView {
   update(draw: () => void): Promise<void>;
 }
 
+/** What a cell throws, at its next loop turn or live update, once its run has been cancelled. */
+export class RunCancelled extends Error {
+  constructor() {
+    super('cancelled: a newer change to an input made this run stale');
+    this.name = 'RunCancelled';
+  }
+}
+
 /** The least time between two frames a cell sends to the page, in milliseconds. */
 export const FRAME_MS = 120;
 /** How many live views one cell may have. */
@@ -56,7 +64,7 @@ export class LiveViews {
 
   private update(slot: Slot, draw: () => void): Promise<void> {
     if (typeof draw !== 'function') throw new Error('view.update needs a function that draws the frame, e.g. view.update(() => linePlot({ loss }))');
-    if (this.host.cancelled()) throw new Error('cancelled: a newer change to an input made this run stale');
+    if (this.host.cancelled()) throw new RunCancelled();
     slot.draw = draw;
     slot.drawn = false;
     const send = this.host.onFrame;

@@ -10,7 +10,7 @@ import { memoryGuard } from './memory.ts';
 import { OutputCollector, outputFor, type Figure, type Output } from './outputs.ts';
 import { DatasetUnavailable, datasetHelpers, type DatasetSource } from './datasets.ts';
 import { CellInputs, type InputSpec, type InputValue, type NumberFieldOptions, type SliderOptions } from './inputs.ts';
-import { LiveViews, type LiveView } from './live.ts';
+import { LiveViews, RunCancelled, type LiveView } from './live.ts';
 
 /** What running one cell produced. */
 export interface CellResult {
@@ -29,13 +29,7 @@ export interface CellResult {
   random: scratchnet.RandomState;
 }
 
-/** What a cell throws, at its next loop turn or live update, once its run has been cancelled. */
-export class RunCancelled extends Error {
-  constructor() {
-    super('cancelled: a newer change to an input made this run stale');
-    this.name = 'RunCancelled';
-  }
-}
+export { RunCancelled };
 
 /** Options for a session. */
 export interface SessionOptions {

@@ -9,23 +9,9 @@ import { extname, join, normalize } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/browser.ts';
 import { site } from './built-site.ts';
+import { TYPES } from './content-types.ts';
 
 export * from './built-site.ts';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-};
 
 /** Serves `root` on a free port of 127.0.0.1 like a static host (404.html, status 404, for anything missing), recording every path asked for. */
 export async function staticHost(root: string): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
