@@ -10,6 +10,7 @@ import remarkMath from 'remark-math';
 import remarkCells from './site/notebook/remark-cells.ts';
 import { codeThemes, untimedTokenizer } from './site/notebook/code-theme.ts';
 import datasets from './site/integrations/datasets.ts';
+import rehypeApiLinks from './site/integrations/rehype-api-links.ts';
 import rehypeBase from './site/integrations/rehype-base.ts';
 import search from './site/integrations/search.ts';
 
@@ -61,8 +62,9 @@ export default defineConfig({
       // KaTeX's class names change between minor versions, so the CSS Base.astro loads must come
       // from the katex that renders: package.json keeps katex on the line rehype-katex depends on
       // (^0.16), npm installs that one copy, and tests/e2e/math.test.ts fails if they drift apart.
-      // rehypeBase puts the base path in front of the Markdown's links from the site's root.
-      rehypePlugins: [rehypeKatex, [rehypeBase, { base }]],
+      // rehypeApiLinks links each chapter's first mention of a library name to the API reference;
+      // rehypeBase then puts the base path in front of the Markdown's links from the site's root.
+      rehypePlugins: [rehypeKatex, rehypeApiLinks, [rehypeBase, { base }]],
     }),
     syntaxHighlight: 'shiki',
     shikiConfig: {

@@ -16,16 +16,20 @@ const prose = (chapter: string): string =>
     .join(' ')
     .toLowerCase();
 
-/** A long word of one chapter's prose that no other chapter's page has (the one it uses most), and that chapter. */
+/** The API reference's pages: its contents and one page per module. */
+const apiPages = ['/api/', ...readdirSync(join(site, 'api'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => `/api/${entry.name}/`)];
+
+/** A long word of one chapter's prose that no other chapter's page and no API page has (the one it uses most), and that chapter. */
 function wordOfOneChapter(): { word: string; chapter: string } {
   const pages = new Map(chapters.map((chapter) => [chapter, html(chapterPath(chapter)).toLowerCase()]));
+  const api = apiPages.map((page) => html(page).toLowerCase()).join(' ');
   let best = { word: '', chapter: '', count: 0 };
   for (const chapter of chapters) {
     const counts = new Map<string, number>();
     for (const [word] of prose(chapter).matchAll(/\b[a-z]{10,}\b/g)) counts.set(word, (counts.get(word) ?? 0) + 1);
     for (const [word, count] of counts) {
       if (count <= best.count) continue;
-      if (chapters.every((other) => other === chapter || !pages.get(other)!.includes(word.slice(0, -2)))) best = { word, chapter, count };
+      if (chapters.every((other) => other === chapter || !pages.get(other)!.includes(word.slice(0, -2))) && !api.includes(word.slice(0, -2))) best = { word, chapter, count };
     }
   }
   return best;
@@ -42,8 +46,9 @@ async function search(page: Page, term: string): Promise<Array<{ href: string; t
 }
 
 describe('the search', () => {
-  it('writes its index into the build: one fragment per chapter and nothing of the pages without data-pagefind-body', () => {
-    expect(readdirSync(join(site, 'pagefind', 'fragment'))).toHaveLength(chapters.length);
+  it('writes its index into the build: one fragment per chapter and API page, and nothing of the pages without data-pagefind-body', () => {
+    expect(apiPages.length).toBeGreaterThan(10);
+    expect(readdirSync(join(site, 'pagefind', 'fragment'))).toHaveLength(chapters.length + apiPages.length);
     expect(readdirSync(join(site, 'pagefind'))).toEqual(expect.arrayContaining(['pagefind.js', 'pagefind-worker.js', 'wasm.en.pagefind']));
     expect(html(chapterPath(chapters[0]))).toMatch(/<nav class="toc"[^>]*data-pagefind-ignore/);
   });
@@ -84,6 +89,17 @@ describe('the search', () => {
     await expect(page.locator(`[id="${decodeURIComponent(href.split('#')[1])}"]`).count()).resolves.toBe(1);
     await expect(page.locator('[data-search-dialog]').evaluate((dialog: HTMLDialogElement) => dialog.open)).resolves.toBe(false);
     expect([...hosts]).toEqual([new URL(suite.url).host]);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('finds a library name only the API reference mentions, and goes to its module’s page', async () => {
+    const chapterText = chapters.map((chapter) => html(chapterPath(chapter)).toLowerCase()).join(' ');
+    const [, name, module] = [...html('/api/').matchAll(/href="\/api\/([\w-]+)\/#([A-Za-z]{8,})"/g)].map((match) => [match[0], match[2], match[1]]).find(([, name]) => !chapterText.includes(name.toLowerCase()))!;
+    const { page, errors } = await suite.visit('/');
+    await page.locator('.search-button:not([hidden])').click();
+    const results = await search(page, name);
+    expect(results[0]?.href, `a search for ${name}`).toBe(`/api/${module}/`);
+    expect(results[0].text).toContain('API');
     expect(errors).toEqual([]);
   }, 60_000);
 
