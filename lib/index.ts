@@ -21,6 +21,7 @@ export * from './data.ts';
 export * from './gradcheck.ts';
 export * from './schema.ts';
 export * from './serialize.ts';
+export * from './onnx.ts';
 export * from './idx.ts';
 export * from './datasets.ts';
 export * from './backend.ts';

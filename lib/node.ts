@@ -1,6 +1,6 @@
-// Node-only helpers: saving and loading models as files, and finding and reading the four
-// official IDX files of MNIST or Fashion-MNIST. Kept out of the core library (import from
-// 'scratchnet/node') so the core runs unchanged in browsers and Web Workers.
+// Node-only helpers: saving and loading models as files (and saving them as ONNX), and finding
+// and reading the four official IDX files of MNIST or Fashion-MNIST. Kept out of the core library
+// (import from 'scratchnet/node') so the core runs unchanged in browsers and Web Workers.
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -8,6 +8,7 @@ import { IDX_FILES, type DatasetInfo } from './datasets.ts';
 import { labelledImages, readIDX, type LabelledImages } from './idx.ts';
 import { ScratchnetError } from './errors.ts';
 import type { Sequential } from './model.ts';
+import { exportONNX, type ONNXExportOptions } from './onnx.ts';
 import { decodeModel, deserializeModel, encodeModel, loadWeights, serializeModel } from './serialize.ts';
 
 // A `.json` path uses the readable form; any other extension the compact binary form.
@@ -17,6 +18,18 @@ const isJSON = (path: string): boolean => path.toLowerCase().endsWith('.json');
 export async function saveModel(model: Sequential, path: string): Promise<void> {
   const contents = isJSON(path) ? JSON.stringify(serializeModel(model)) : encodeModel(model);
   await writeFile(path, contents);
+}
+
+/** Writes `model` to `path` as an ONNX model (see exportONNX); an error names the file when it cannot be written. */
+export async function saveONNX(model: Sequential, path: string, options: ONNXExportOptions = {}): Promise<void> {
+  const bytes = exportONNX(model, options);
+  try {
+    await writeFile(path, bytes);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const reason = code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+    throw new ScratchnetError('saveONNX', `cannot write ${path}: ${reason}`);
+  }
 }
 
 /** Reads a model saved by saveModel; errors name the file. */

@@ -4,7 +4,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { DATASETS, OPTIMIZER_DEFAULTS, ScratchnetError, SizeError, confusionMatrix, mlp, type DatasetName, type Finding, type MLPOptions, type OptimizerName, type Sequential } from '../lib/index.ts';
+import { DATASETS, ONNX_OPSETS, OPTIMIZER_DEFAULTS, ScratchnetError, SizeError, confusionMatrix, mlp, type DatasetName, type Finding, type MLPOptions, type OptimizerName, type Sequential } from '../lib/index.ts';
 import { UsageError, Value, defineCommand, invocation, parseCommand } from './options.ts';
 
 export { UsageError, parseCommand };
@@ -109,6 +109,20 @@ export const COMMANDS = {
       dataset: { kind: Value.oneOf(datasetNames), required: true, description: 'The dataset whose test set to score it on.' },
       'test-size': { ...all, description: 'Scores only the first N test images.' },
       'data-dir': dataDir,
+    },
+  }),
+  exportONNX: defineCommand({
+    name: 'export-onnx',
+    summary: 'Writes a model saved by the train command as an ONNX file, which onnxruntime and the other ONNX runtimes run.',
+    options: {
+      model: { kind: Value.existingFile, required: true, description: 'The model file (.json, or the binary form).' },
+      out: {
+        kind: Value.writableFile,
+        default: (chosen) => `${String(chosen.model).replace(/\.[^./\\]*$/, '')}.onnx`,
+        defaultText: "the model's path ending in .onnx",
+        description: 'Where to write the ONNX file.',
+      },
+      opset: { kind: Value.whole(ONNX_OPSETS.first, ONNX_OPSETS.last), default: String(ONNX_OPSETS.first), description: 'The ONNX operator set the file imports.' },
     },
   }),
   download: defineCommand({

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `scratchnet` command the npm package installs: `scratchnet train|evaluate|sweep|download …`
+// The `scratchnet` command the npm package installs: `scratchnet train|evaluate|sweep|download|export-onnx …`
 // runs the same scripts as `npm run train -- …` in this repository (compiled into dist/scripts with
 // the library), with usage lines that say `scratchnet train` and defaults relative to the current folder.
 import { editDistance, invocation } from './options.ts';
@@ -10,6 +10,7 @@ const SUBCOMMANDS = {
   evaluate: { script: 'evaluate', summary: 'Scores a saved model on the official test set, with a confusion matrix.', load: () => import('./evaluate.ts') },
   sweep: { script: 'sweep', summary: 'Tries a range of learning rates for a few steps each and suggests one.', load: () => import('./sweep.ts') },
   download: { script: 'download-data', summary: 'Downloads the official MNIST or Fashion-MNIST files and checks their SHA-256.', load: () => import('./download.ts') },
+  'export-onnx': { script: 'export-onnx', summary: 'Writes a saved model as an ONNX file, for onnxruntime and the other ONNX runtimes.', load: () => import('./export-onnx.ts') },
 } as const;
 type Subcommand = keyof typeof SUBCOMMANDS;
 const names = Object.keys(SUBCOMMANDS) as Subcommand[];
@@ -20,7 +21,7 @@ function helpText(): string {
   return [
     'usage: scratchnet <command> [options]',
     '',
-    'A neural network from scratch: train and score multilayer perceptrons on MNIST and Fashion-MNIST.',
+    'A neural network from scratch: train and score multilayer perceptrons on MNIST and Fashion-MNIST, and export them to ONNX.',
     '',
     'commands:',
     ...names.map((name) => `  ${name.padEnd(width)}  ${SUBCOMMANDS[name].summary}`),

@@ -191,13 +191,13 @@ describe('the scratchnet command, installed in a project outside this repository
     const help = scratchnet('--help');
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^usage: scratchnet <command>/);
-    for (const command of ['train', 'evaluate', 'sweep', 'download']) expect(help.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const command of ['train', 'evaluate', 'sweep', 'download', 'export-onnx']) expect(help.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
   });
 
   it('names a bad command and lists the valid ones', () => {
     const bad = scratchnet('trian');
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe('error: unknown command "trian"; did you mean train? the commands are train, evaluate, sweep, download (scratchnet --help says what each does)\n');
+    expect(bad.stderr).toBe('error: unknown command "trian"; did you mean train? the commands are train, evaluate, sweep, download, export-onnx (scratchnet --help says what each does)\n');
   });
 
   it('says how it is called in each command\'s help, and how to get missing data', () => {
@@ -209,7 +209,7 @@ describe('the scratchnet command, installed in a project outside this repository
     expect(missing.stderr).toContain('`scratchnet download --dataset mnist`');
   });
 
-  it('trains on a folder of IDX files, saves the model in models/, and evaluate scores it the same', () => {
+  it('trains on a folder of IDX files, saves the model in models/, evaluate scores it the same, and export-onnx writes it as ONNX', () => {
     const data = tinyDataset(join(work, 'tiny'), { train: 20, test: 6 });
     const trained = scratchnet('train', '--dataset', 'mnist', '--data-dir', data, '--epochs', '1', '--validation', '4', '--hidden', '8');
     expect(trained.stderr).toBe('');
@@ -223,5 +223,11 @@ describe('the scratchnet command, installed in a project outside this repository
     const accuracyLine = (output: string) => output.split('\n').find((line) => line.startsWith('test accuracy: '));
     expect(accuracyLine(evaluated.stdout)).toMatch(/^test accuracy: \d\.\d{4}$/);
     expect(accuracyLine(evaluated.stdout)).toBe(accuracyLine(trained.stdout));
+    // export-onnx writes it next to the model, with the package's version as its producer_version (ModelProto field 3).
+    const exported = scratchnet('export-onnx', '--model', 'models/mnist-model.json');
+    expect(exported.stderr).toBe('');
+    expect(exported.stdout).toMatch(/^wrote models\/mnist-model\.onnx \(.*\): 784 → 8 → 10, /);
+    const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(readFileSync(join(cjs, 'models/mnist-model.onnx')).includes(Buffer.from(`scratchnet\x1a${String.fromCharCode(version.length)}${version}`))).toBe(true);
   }, 30_000);
 });
