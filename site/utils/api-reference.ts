@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { parse } from '@babel/parser';
 import type { Node } from '@babel/types';
 import { docOf, memberOf, signatureOf } from './api-signatures.ts';
+import { summaryOf } from './opening-comment.ts';
 
 export type ApiKind = 'function' | 'class' | 'interface' | 'type' | 'constant' | 'enum';
 
@@ -68,17 +69,6 @@ export function firstSentence(doc: string): string {
     return paragraph.slice(0, end.index + 1);
   }
   return paragraph;
-}
-
-/** The opening line comments of a source file, as one paragraph. */
-function fileSummary(source: string): string {
-  const lines: string[] = [];
-  for (const line of source.split('\n')) {
-    const match = /^\s*\/\/ ?(.*)$/.exec(line);
-    if (!match || match[1].trim() === '') break;
-    lines.push(match[1].trim());
-  }
-  return lines.join(' ');
 }
 
 const KINDS: Record<string, ApiKind> = {
@@ -166,7 +156,7 @@ export function apiModules(): ApiModule[] {
       const source = readFileSync(join(ROOT, path), 'utf8');
       const entries = declarationsOf(read(name), name, source).map((item) => ({ ...item, entry }));
       const reexports = [...read(name).matchAll(/^export \{ ([\w$, ]+) \};$/gm)].flatMap((match) => match[1].split(',').map((part) => part.trim()));
-      return { name, path, entry, summary: fileSummary(source), entries, reexports };
+      return { name, path, entry, summary: summaryOf(source), entries, reexports };
     };
     cached = [...reexportedModules(read('index')).map((name) => moduleOf(name, 'scratchnet')), moduleOf('node', 'scratchnet/node')];
     inheritDocs(cached);

@@ -1,6 +1,7 @@
 // The library's files for the source pages: each file's text (read at build time through
 // Vite's ?raw imports), its folder and name, its length, and the summary its opening comment gives.
 import { withBase } from './base';
+import { summaryOf } from './opening-comment.ts';
 
 export interface SourceFile {
   /** Path in the repository, e.g. lib/matrix.ts. */
@@ -17,19 +18,6 @@ export interface SourceFile {
 }
 
 const raw = import.meta.glob<string>(['../../lib/**/*.ts', '../../lib/**/*.wat'], { query: '?raw', import: 'default', eager: true });
-
-/** The opening line comments of a file (// or ;; for WebAssembly text), as one paragraph. */
-function summaryOf(code: string): string {
-  const lines: string[] = [];
-  for (const line of code.split('\n')) {
-    const match = /^\s*(?:\/\/|;;) ?(.*)$/.exec(line);
-    // The summary ends where the comment does, or where it turns into an indented list.
-    if (!match || match[1].trim() === '' || /^\s/.test(match[1])) break;
-    lines.push(match[1].trim());
-  }
-  // A last sentence that introduces a list ("It exports:") has lost its list.
-  return lines.join(' ').replace(/(?<=[.;])\s+[^.;]*:$/, '').trim();
-}
 
 /** Every file of lib/, sorted by folder and then name. */
 export function sourceFiles(): SourceFile[] {
