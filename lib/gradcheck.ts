@@ -53,7 +53,7 @@ export interface Network {
 }
 
 /** The fields a layer keeps from its last forward and backward passes. */
-const REMEMBERED = ['inputs', 'output', 'dinputs', 'dweights', 'dbiases', 'mask'] as const;
+const REMEMBERED = ['inputs', 'output', 'dinputs', 'dweights', 'dbiases', 'mask', 'normalized', 'inverseDeviation', 'runningMean', 'runningVariance'] as const;
 
 /** |a − n| / max(|a|, |n|); 0 when both are 0. For gradients near 0 (below ~1e-8), read maxAbsoluteError instead. */
 export function relativeError(analytic: number, numeric: number): number {

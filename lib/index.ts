@@ -9,6 +9,7 @@ export * from './targets.ts';
 export * from './layers.ts';
 export * from './regularization.ts';
 export * from './dropout.ts';
+export * from './normalization.ts';
 export * from './activations.ts';
 export * from './losses.ts';
 export * from './optimizers.ts';

@@ -211,6 +211,8 @@ export interface TrainableLayer extends Layer {
   dbiases?: Matrix;
   /** The penalty this layer adds to the loss (L1/L2 regularization), if any. */
   regularizationLoss?(): number;
+  /** Values learned without a gradient (BatchNormalization's running mean and variance), kept and restored with the weights. */
+  statistics?(): Matrix[];
 }
 
 /** True for layers with weights and biases that an optimizer updates. */

@@ -1,11 +1,12 @@
 // The multilayer perceptron the book's last chapters train, built from a list of layer sizes:
-// Dense and ReLU (and Dropout) for every hidden width, then Dense and Softmax, with categorical
+// Dense and ReLU (and BatchNormalization and Dropout) for every hidden width, then Dense and Softmax, with categorical
 // cross-entropy. The CLI, the training lab and the benchmarks all build their networks here.
 import { ScratchnetError } from './errors.ts';
 import { exceedsAllocationLimit, sizeError } from './matrix.ts';
 import { ReLU, Softmax } from './activations.ts';
 import { Dropout } from './dropout.ts';
 import { Dense, type Initializer, type Layer } from './layers.ts';
+import { BatchNormalization } from './normalization.ts';
 import { CategoricalCrossEntropy } from './losses.ts';
 import { Sequential } from './model.ts';
 import type { Optimizer } from './optimizers.ts';
@@ -17,6 +18,8 @@ export interface MLPOptions {
   dropout?: number;
   /** The fraction of inputs a Dropout layer before the first Dense layer drops (pixels, for images); 0 (the default) adds none. */
   inputDropout?: number;
+  /** Puts a BatchNormalization layer between every hidden Dense layer and its ReLU; false by default. */
+  batchNormalization?: boolean;
   /** The L2 penalty λ every Dense layer puts on its weights (weightRegularizerL2); 0 by default. */
   l2?: number;
   /** The generator for the first weights and the dropout masks; defaults to the shared one reset by `seed()`. */
@@ -47,7 +50,9 @@ export function mlp(sizes: readonly number[], options: MLPOptions = {}): Sequent
   const { dropout = 0, inputDropout = 0, l2 = 0, rng } = options;
   const layers: Layer[] = inputDropout > 0 ? [new Dropout(inputDropout, { rng })] : [];
   for (let i = 1; i < sizes.length - 1; i++) {
-    layers.push(new Dense(sizes[i - 1], sizes[i], { initializer: options.hiddenInitializer ?? 'heNormal', rng, weightRegularizerL2: l2 }), new ReLU());
+    layers.push(new Dense(sizes[i - 1], sizes[i], { initializer: options.hiddenInitializer ?? 'heNormal', rng, weightRegularizerL2: l2 }));
+    if (options.batchNormalization) layers.push(new BatchNormalization(sizes[i]));
+    layers.push(new ReLU());
     if (dropout > 0) layers.push(new Dropout(dropout, { rng }));
   }
   layers.push(new Dense(sizes[sizes.length - 2], sizes[sizes.length - 1], { initializer: options.outputInitializer ?? 'glorotUniform', rng, weightRegularizerL2: l2 }), new Softmax());

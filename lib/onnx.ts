@@ -1,4 +1,4 @@
-// ONNX export: a trained Sequential written as an ONNX model (Gemm, Relu, Sigmoid, Softmax), so
+// ONNX export: a trained Sequential written as an ONNX model (Gemm, BatchNormalization, Relu, Sigmoid, Softmax), so
 // the network a reader built from scratch runs in onnxruntime and the other runtimes the industry
 // uses. No protobuf library: a small writer below emits the few onnx.proto messages it needs.
 // Chapter 13, training on real data, mentions it; `npm run export-onnx` writes a file.
@@ -6,6 +6,7 @@ import { ScratchnetError } from './errors.ts';
 import { Linear, ReLU, Sigmoid, Softmax } from './activations.ts';
 import { Dropout } from './dropout.ts';
 import { Dense, describeLayer, layerSizes, type Layer } from './layers.ts';
+import { BatchNormalization } from './normalization.ts';
 import type { Sequential } from './model.ts';
 import { checkWeightValues } from './schema.ts';
 
@@ -145,11 +146,20 @@ function layerNode(layer: Layer, index: number, initializers: ProtoWriter[]): Gr
     // Y = alpha · A · B + beta · C with B = weights (nInputs × nOutputs) as stored, so transB = 0; C (nOutputs) broadcasts over the rows.
     return { opType: 'Gemm', weights: [weights, biases], attributes: [{ name: 'alpha', float: 1 }, { name: 'beta', float: 1 }, { name: 'transA', int: 0 }, { name: 'transB', int: 0 }] };
   }
+  if (layer instanceof BatchNormalization) {
+    const names = ['scale', 'shift', 'runningMean', 'runningVariance'].map((part) => `layer${index}.${part}`);
+    [layer.weights, layer.biases, layer.runningMean, layer.runningVariance].forEach((values, i) => {
+      checkWeightValues('exportONNX', `layers[${index}].${['weights', 'biases', 'runningMean', 'runningVariance'][i]}`, values.data);
+      initializers.push(tensor(names[i], [layer.nInputs], values.data));
+    });
+    // Inference mode: Y = scale · (X − mean) / √(var + epsilon) + B over the columns of (batch × features), as forward(…, { training: false }).
+    return { opType: 'BatchNormalization', weights: names, attributes: [{ name: 'epsilon', float: layer.epsilon }] };
+  }
   if (layer instanceof ReLU) return { opType: 'Relu', weights: [], attributes: [] };
   if (layer instanceof Sigmoid) return { opType: 'Sigmoid', weights: [], attributes: [] };
   if (layer instanceof Softmax) return { opType: 'Softmax', weights: [], attributes: [{ name: 'axis', int: -1 }] }; // per row, as Softmax.forward
   if (layer instanceof Linear || layer instanceof Dropout) return undefined; // the identity, and dropout is off at inference
-  throw new ScratchnetError('exportONNX', `${describeLayer(layer, index)} has no ONNX counterpart here; exportONNX supports Dense, ReLU, Sigmoid, Softmax, Linear and Dropout layers`);
+  throw new ScratchnetError('exportONNX', `${describeLayer(layer, index)} has no ONNX counterpart here; exportONNX supports Dense, BatchNormalization, ReLU, Sigmoid, Softmax, Linear and Dropout layers`);
 }
 
 function checkName(option: string, value: string): string {
@@ -158,7 +168,8 @@ function checkName(option: string, value: string): string {
 }
 
 /**
- * Writes `model` as an ONNX model (IR version 8, opset 13 by default): Dense becomes Gemm, ReLU Relu,
+ * Writes `model` as an ONNX model (IR version 8, opset 13 by default): Dense becomes Gemm, BatchNormalization
+ * BatchNormalization (with its running statistics), ReLU Relu,
  * Sigmoid Sigmoid and Softmax Softmax; Linear and Dropout write nothing. The input is (batch × nInputs)
  * float32 with a symbolic batch size, and every weight is written as float32 (a float64 model's are rounded).
  */

@@ -6,8 +6,9 @@ import { FormatError } from './errors.ts';
 import { Matrix } from './matrix.ts';
 import { Dropout } from './dropout.ts';
 import { Dense, isTrainable } from './layers.ts';
+import { BatchNormalization } from './normalization.ts';
 import type { Sequential } from './model.ts';
-import { MODEL_FORMAT, SAVED_ACTIVATIONS, buildModel, checkModelJSON, checkWeightValues, type CheckedModel, type LayerJSON, type ModelJSON } from './schema.ts';
+import { MODEL_FORMAT, SAVED_ACTIVATIONS, buildModel, checkModelJSON, checkWeightValues, type CheckedModel, type LayerJSON, type ModelJSON, type SavedField, type SavedWeights } from './schema.ts';
 
 const MAGIC = 'SNET';
 const HEADER_BYTES = 12; // magic, version, header length
@@ -16,6 +17,13 @@ const HEADER_BYTES = 12; // magic, version, header length
 function toNumbers(m: Matrix): number[] {
   const out = Array.from(m.data);
   return m.dtype === 'float32' ? out.map((v) => Number(v.toPrecision(9))) : out;
+}
+
+/** The arrays a layer stores, by field, in the order the binary form writes them (schema.ts's checkLayer reads them in the same order). */
+function storedArrays(layer: Dense | BatchNormalization): Array<[SavedField, Matrix]> {
+  const arrays: Array<[SavedField, Matrix]> = [['weights', layer.weights], ['biases', layer.biases]];
+  if (layer instanceof BatchNormalization) arrays.push(['runningMean', layer.runningMean], ['runningVariance', layer.runningVariance]);
+  return arrays;
 }
 
 /** What the saving functions take besides the model. */
@@ -41,11 +49,16 @@ export function serializeModel(model: Sequential, options: SaveOptions & { weigh
       }
       return json;
     }
+    if (layer instanceof BatchNormalization) {
+      const json: Extract<LayerJSON, { type: 'BatchNormalization' }> = { type: 'BatchNormalization', size: layer.nInputs, momentum: layer.momentum, epsilon: layer.epsilon };
+      if (withWeights) for (const [field, values] of storedArrays(layer)) (checkWeightValues('serializeModel', `layers[${index}].${field}`, values.data), (json[field] = toNumbers(values)));
+      return json;
+    }
     if (layer instanceof Dropout) return { type: 'Dropout', rate: layer.rate };
     for (const [name, Kind] of Object.entries(SAVED_ACTIVATIONS)) {
       if (layer instanceof Kind) return { type: name as keyof typeof SAVED_ACTIVATIONS };
     }
-    throw new FormatError('serializeModel', `layer ${index} (${layer.name}) cannot be saved: only Dense, Dropout, ReLU, Softmax, Sigmoid and Linear layers can`);
+    throw new FormatError('serializeModel', `layer ${index} (${layer.name}) cannot be saved: only Dense, BatchNormalization, Dropout, ReLU, Softmax, Sigmoid and Linear layers can`);
   });
   const json: ModelJSON = { format: MODEL_FORMAT.name, version: MODEL_FORMAT.version, layers };
   if (model.loss) json.loss = model.loss.name;
@@ -58,11 +71,13 @@ export function deserializeModel(source: ModelJSON | string): Sequential {
   const op = 'deserializeModel';
   const checked = checkModelJSON(op, source);
   // Every array's length is checked before any layer is built, so a damaged file allocates nothing.
-  const arrays = checked.dense.map(({ index, nInputs, nOutputs }) => {
-    const layer = checked.json.layers[index] as { weights?: unknown; biases?: unknown };
-    return { index, weights: savedArray(op, `layers[${index}].weights`, layer.weights, nInputs * nOutputs), biases: savedArray(op, `layers[${index}].biases`, layer.biases, nOutputs) };
-  });
-  return buildModel(op, checked, (index) => arrays.find((layer) => layer.index === index)!);
+  const arrays = new Map(
+    checked.weighted.map(({ index, arrays: stored }) => {
+      const layer = checked.json.layers[index] as Partial<Record<SavedField, unknown>>;
+      return [index, Object.fromEntries(stored.map(({ field, length }) => [field, savedArray(op, `layers[${index}].${field}`, layer[field], length)])) as SavedWeights];
+    }),
+  );
+  return buildModel(op, checked, (index) => arrays.get(index)!);
 }
 
 /** A JSON weight array, checked to be an array of `length` values (checkWeightValues then checks the values). */
@@ -86,6 +101,10 @@ export function loadWeights(model: Sequential, source: ModelJSON | string | Uint
   // Check every layer before changing any, so a file that does not fit leaves the model untouched.
   targets.forEach((target, i) => {
     const from = sources[i];
+    if (target.name !== from.name) {
+      const index = model.layers.indexOf(target);
+      throw new FormatError('loadWeights', `layer ${index} (${target.name}) is a ${from.name} layer in the file; the file belongs to another model`);
+    }
     if (target.weights.rows !== from.weights.rows || target.weights.cols !== from.weights.cols) {
       const index = model.layers.indexOf(target);
       throw new FormatError('loadWeights', `layer ${index} (${target.name}) has weights ${target.weights.shapeText} in the model but ${from.weights.shapeText} in the file`);
@@ -94,6 +113,9 @@ export function loadWeights(model: Sequential, source: ModelJSON | string | Uint
   targets.forEach((target, i) => {
     target.weights = sources[i].weights.astype(target.weights.dtype);
     target.biases = sources[i].biases.astype(target.biases.dtype);
+    // BatchNormalization's running mean and variance come with its γ and β.
+    const statistics = sources[i].statistics?.() ?? [];
+    (target.statistics?.() ?? []).forEach((m, s) => m.data.set(statistics[s].data));
   });
 }
 
@@ -101,10 +123,11 @@ export function loadWeights(model: Sequential, source: ModelJSON | string | Uint
 export function encodeModel(model: Sequential, options: SaveOptions = {}): Uint8Array {
   const values: Matrix[] = [];
   model.layers.forEach((layer, index) => {
-    if (!(layer instanceof Dense)) return;
-    checkWeightValues('encodeModel', `layers[${index}].weights`, layer.weights.data);
-    checkWeightValues('encodeModel', `layers[${index}].biases`, layer.biases.data);
-    values.push(layer.weights, layer.biases);
+    if (!(layer instanceof Dense || layer instanceof BatchNormalization)) return;
+    for (const [field, matrix] of storedArrays(layer)) {
+      checkWeightValues('encodeModel', `layers[${index}].${field}`, matrix.data);
+      values.push(matrix);
+    }
   });
   const header = new TextEncoder().encode(JSON.stringify(serializeModel(model, { weights: false, metadata: options.metadata })));
   const headerLength = Math.ceil(header.length / 4) * 4; // pad so the floats start 4-byte aligned
@@ -156,7 +179,7 @@ export function decodeModel(bytes: Uint8Array): Sequential {
     for (let i = 0; i < length; i++, offset += 4) out[i] = view.getFloat32(offset, true);
     return out;
   };
-  const arrays = new Map(checked.dense.map(({ index, nInputs, nOutputs }) => [index, { weights: read(nInputs * nOutputs), biases: read(nOutputs) }]));
+  const arrays = new Map(checked.weighted.map(({ index, arrays: stored }) => [index, Object.fromEntries(stored.map(({ field, length }) => [field, read(length)])) as SavedWeights]));
   return buildModel(op, checked, (index) => arrays.get(index)!);
 }
 

@@ -23,8 +23,8 @@ export class EarlyStopping {
   /** The 1-based epoch with the best figure so far (0 before the first). */
   bestEpoch = 0;
   best = Number.NaN;
-  /** Copies of each trainable layer's weights and biases at the best epoch. */
-  private saved: Array<{ weights: Float32Array | Float64Array; biases: Float32Array | Float64Array }> = [];
+  /** Copies of each trainable layer's weights, biases and statistics (BatchNormalization's) at the best epoch. */
+  private saved: Array<{ weights: Float32Array | Float64Array; biases: Float32Array | Float64Array; statistics: Array<Float32Array | Float64Array> }> = [];
 
   /** Checks the options; early stopping needs validation data to watch. */
   constructor(options: EarlyStoppingOptions, hasValidation: boolean) {
@@ -48,7 +48,7 @@ export class EarlyStopping {
     if (this.bestEpoch === 0 || better) {
       this.bestEpoch = epoch;
       this.best = figure;
-      if (this.restoreBest) this.saved = layers.filter(isTrainable).map((layer) => ({ weights: layer.weights.data.slice(), biases: layer.biases.data.slice() }));
+      if (this.restoreBest) this.saved = layers.filter(isTrainable).map((layer) => ({ weights: layer.weights.data.slice(), biases: layer.biases.data.slice(), statistics: (layer.statistics?.() ?? []).map((m) => m.data.slice()) }));
     }
     return epoch - this.bestEpoch >= this.patience;
   }
@@ -59,6 +59,8 @@ export class EarlyStopping {
     layers.filter(isTrainable).forEach((layer, i) => {
       layer.weights.data.set(this.saved[i].weights);
       layer.biases.data.set(this.saved[i].biases);
+      // BatchNormalization's running mean and variance belong to the same epoch as its γ and β.
+      (layer.statistics?.() ?? []).forEach((m, s) => m.data.set(this.saved[i].statistics[s]));
     });
   }
 

@@ -1,7 +1,8 @@
 // What a loss or a metric compares predictions with: class labels (sparse, one integer per
-// sample) or one-hot rows (a Matrix). Chapter 6 (loss and accuracy) teaches both forms.
+// sample) or one-hot rows (a Matrix). Chapter 6 (loss and accuracy) teaches both forms; smoothed
+// labels (soft rows) are what the "Training on real data" chapter's clothes are trained on.
 // Every check names the operation, the sample and the value at fault.
-import { ShapeError } from './errors.ts';
+import { ScratchnetError, ShapeError } from './errors.ts';
 import { formatNumber } from './format.ts';
 import { Matrix } from './matrix.ts';
 
@@ -99,6 +100,18 @@ export function oneHot(labels: Labels, classes: number): Matrix {
   const checked = checkLabels('oneHot', labels, labels.length, classes);
   const out = Matrix.zeros(checked.length, classes);
   for (let i = 0; i < checked.length; i++) out.data[i * classes + checked[i]] = 1;
+  return out;
+}
+
+/**
+ * Label smoothing: class labels as soft rows that give the true class 1 − amount + amount/classes
+ * and every class amount/classes, e.g. label 2 of 3 with amount 0.3 becomes [0.1, 0.1, 0.8].
+ * Trained on them, a classifier is never pushed towards probabilities of exactly 0 and 1.
+ */
+export function smoothLabels(labels: Labels, classes: number, amount: number): Matrix {
+  if (!(amount >= 0 && amount < 1)) throw new ScratchnetError('smoothLabels', `amount is the share of each label spread over all the classes and must be in [0, 1), not ${String(amount)}`);
+  const out = oneHot(labels, classes);
+  for (let i = 0; i < out.size; i++) out.data[i] = out.data[i] * (1 - amount) + amount / classes;
   return out;
 }
 

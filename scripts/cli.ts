@@ -31,6 +31,7 @@ const network = {
     description: 'The fraction of input pixels each training step switches off.',
   },
   l2: { kind: Value.number({ atLeast: 0 }), default: '0', description: 'The L2 penalty λ·Σw² on every layer\'s weights.' },
+  'batch-norm': { kind: Value.flag, description: 'Puts batch normalisation between every hidden layer and its ReLU (running statistics at inference).' },
 } as const;
 const seedOption = (what: string) => ({ kind: Value.whole(0, 2 ** 32 - 1), default: '1', description: `Seeds ${what}, so a run repeats exactly.` });
 
@@ -58,6 +59,8 @@ export const COMMANDS = {
       dropout: network.dropout,
       'input-dropout': network['input-dropout'],
       l2: network.l2,
+      'batch-norm': network['batch-norm'],
+      'label-smoothing': { kind: Value.number({ atLeast: 0, below: 1 }), default: '0', description: 'Trains towards soft labels: the true class gets 1 − ε + ε/10, every class ε/10 (0.1 is usual).' },
       seed: seedOption('the validation split, the first weights, the batch order and dropout'),
       validation: { kind: Value.whole(1), default: '5000', description: 'How many training images to hold out for the validation accuracy after each epoch.' },
       augment: { kind: Value.flag, description: 'Trains on randomly shifted (and turned and scaled) copies of the images, new ones every batch; fashion-mnist\'s are also mirrored half the time.' },

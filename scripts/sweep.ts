@@ -13,6 +13,7 @@ const options = parseCommand(COMMANDS.sweep);
 const info = DATASETS[options.dataset];
 const { from, to, count, steps, hidden, decay, dropout, l2, seed } = options;
 const inputDropout = options['input-dropout'];
+const batchNormalization = options['batch-norm'];
 const batchSize = options['batch-size'];
 const optimizerName = options.optimizer;
 if (!(from < to)) throw new UsageError(`--from (${from}) must be smaller than --to (${to})`);
@@ -22,7 +23,7 @@ const folder = await datasetFolder(info, options['data-dir']);
 const shape = await datasetShape(folder);
 const sizes = (pixels: number) => [pixels, ...hidden, info.classes.length];
 // Built once before the data loads, so a layer too big to allocate stops the run first.
-if (shape) buildNetwork(sizes(shape.pixels), hidden, { dropout, inputDropout, l2, rng: new Random(seed) });
+if (shape) buildNetwork(sizes(shape.pixels), hidden, { dropout, inputDropout, l2, batchNormalization, rng: new Random(seed) });
 
 console.log(`${info.title} from ${folder}`);
 const { train } = await loadIDXDataset(folder);
@@ -32,12 +33,12 @@ const y = Int32Array.from(picked, (i) => train.y[i]);
 const network = sizes(x.cols);
 console.log(
   `${plural(count, 'learning rate')} from ${from} to ${to}, ${plural(steps, 'step')} of ${batchSize} each from the same start, on ${plural(x.rows, 'training image')} · ` +
-    `${network.join(' → ')} · ${optimizerName} decay ${decay} · dropout ${dropout}${inputDropout ? ` · input dropout ${inputDropout}` : ''}${l2 ? ` · L2 ${l2}` : ''} · seed ${seed}`,
+    `${network.join(' → ')} · ${optimizerName} decay ${decay} · dropout ${dropout}${inputDropout ? ` · input dropout ${inputDropout}` : ''}${l2 ? ` · L2 ${l2}` : ''}${batchNormalization ? ' · batch normalisation' : ''} · seed ${seed}`,
 );
 
 const progress = new Progress('sweeping', count);
 // Every rate gets the same first weights and dropout masks (a generator seeded alike) and the same batches.
-const sweep = lrSweep((learningRate) => buildNetwork(network, hidden, { dropout, inputDropout, l2, rng: new Random(seed), optimizer: createOptimizer(optimizerName, { learningRate, decay }) }), x, y, {
+const sweep = lrSweep((learningRate) => buildNetwork(network, hidden, { dropout, inputDropout, l2, batchNormalization, rng: new Random(seed), optimizer: createOptimizer(optimizerName, { learningRate, decay }) }), x, y, {
   from,
   to,
   count,

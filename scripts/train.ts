@@ -5,7 +5,7 @@
 // (`npm run train -- --help` lists every option, from the table in cli.ts).
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { Random, TrainingError, argmax, createOptimizer, diagnose, encodeModel, imageAugmenter, gatherRows, serializeModel, sliceRows, type History, type LabelledImages, type Sequential } from '../lib/index.ts';
+import { Random, TrainingError, argmax, createOptimizer, diagnose, encodeModel, imageAugmenter, gatherRows, serializeModel, sliceRows, smoothLabels, type History, type LabelledImages, type Sequential } from '../lib/index.ts';
 import { loadIDXDataset } from '../lib/node.ts';
 import { COMMANDS, MODELS_FOLDER, Progress, UsageError, buildNetwork, confusionTable, fail, findingLines, handleErrors, parseCommand, plural, saveWithFallback } from './cli.ts';
 import { DATASETS, datasetFolder, datasetShape } from './datasets.ts';
@@ -22,6 +22,8 @@ const options = parseCommand(COMMANDS.train);
 const info = DATASETS[options.dataset];
 const { epochs, hidden, decay, dropout, l2, seed, out, augment, patience } = options;
 const inputDropout = options['input-dropout'];
+const batchNormalization = options['batch-norm'];
+const labelSmoothing = options['label-smoothing'];
 const augmentation = { width: 28, height: 28, maxShift: options['max-shift'], maxRotation: options['max-rotation'], maxScale: options['max-scale'], mirror: info.mirrorable };
 const batchSize = options['batch-size'];
 const validationSize = options.validation;
@@ -42,7 +44,7 @@ const validationIndices = order.subarray(0, validationSize);
 const trainIndices = order.subarray(validationSize, validationSize + (options['train-size'] ?? shape.train));
 // He-normal hidden layers with ReLU (and dropout), a Glorot-uniform output layer with softmax;
 // made before the data loads (from the same generator, after the shuffle) so a size it refuses stops the run first.
-const model = buildNetwork([shape.pixels, ...hidden, info.classes.length], hidden, { dropout, inputDropout, l2, rng, optimizer });
+const model = buildNetwork([shape.pixels, ...hidden, info.classes.length], hidden, { dropout, inputDropout, l2, batchNormalization, rng, optimizer });
 
 console.log(`${info.title} from ${folder}`);
 const loaded = await loadIDXDataset(folder);
@@ -56,7 +58,7 @@ const validationSet = pick(validationIndices);
 
 console.log(
   `${trainSet.x.rows} training, ${validationSet.x.rows} validation, ${plural(test.x.rows, 'test image')} · ` +
-    `${shape.pixels} → ${hidden.join(' → ')} → ${info.classes.length} · ${optimizerName} lr ${learningRate} decay ${decay} · dropout ${dropout}${inputDropout ? ` · input dropout ${inputDropout}` : ''}${l2 ? ` · L2 ${l2}` : ''} · batch ${batchSize} · ${plural(epochs, 'epoch')}` +
+    `${shape.pixels} → ${hidden.join(' → ')} → ${info.classes.length} · ${optimizerName} lr ${learningRate} decay ${decay} · dropout ${dropout}${inputDropout ? ` · input dropout ${inputDropout}` : ''}${l2 ? ` · L2 ${l2}` : ''}${batchNormalization ? ' · batch normalisation' : ''}${labelSmoothing ? ` · label smoothing ${labelSmoothing}` : ''} · batch ${batchSize} · ${plural(epochs, 'epoch')}` +
     `${augment ? ` · augmented (${augmentationText()})` : ''}${patience === undefined ? '' : ` · patience ${patience}`} · seed ${seed}`,
 );
 
@@ -64,7 +66,9 @@ const started = performance.now();
 let progress = new Progress('epoch 1', Math.ceil(trainSet.x.rows / batchSize));
 // Dead ReLUs are counted on these when training goes wrong.
 const sample = sliceRows(trainSet.x, 0, Math.min(1000, trainSet.x.rows));
-const history = trainOrExplain(() => model.train(trainSet.x, trainSet.y, {
+// With --label-smoothing the network trains towards soft labels; validation and test keep the true ones.
+const trainTargets = labelSmoothing > 0 ? smoothLabels(trainSet.y, info.classes.length, labelSmoothing) : trainSet.y;
+const history = trainOrExplain(() => model.train(trainSet.x, trainTargets, {
   epochs,
   batchSize,
   rng,
@@ -101,7 +105,7 @@ console.log(confusionTable(predicted, test.y, info.classes));
 console.log(`\ntest loss: ${evaluation.loss.toFixed(4)}`);
 // The command as typed (without --out), so a shipped model says how to make it again.
 const command = `${invocation.of('train')} ${argumentsWithoutOut(process.argv.slice(2)).join(' ')}`;
-const metadata = { command, dataset: info.name, testSize: test.x.rows, epochs, batchSize, hidden, optimizer: optimizerName, learningRate, decay, dropout, inputDropout, l2, augment: augment ? { maxShift: augmentation.maxShift, maxRotation: augmentation.maxRotation, maxScale: augmentation.maxScale, mirror: augmentation.mirror } : false, patience, bestEpoch: history.bestEpoch, seed, testAccuracy: evaluation.accuracy, trainingSeconds };
+const metadata = { command, dataset: info.name, testSize: test.x.rows, epochs, batchSize, hidden, optimizer: optimizerName, learningRate, decay, dropout, inputDropout, l2, batchNormalization, labelSmoothing, augment: augment ? { maxShift: augmentation.maxShift, maxRotation: augmentation.maxRotation, maxScale: augmentation.maxScale, mirror: augmentation.mirror } : false, patience, bestEpoch: history.bestEpoch, seed, testAccuracy: evaluation.accuracy, trainingSeconds };
 // --out was checked before training, but a folder can still vanish or fill up since: then the model goes elsewhere, and we say where.
 const saved = await saveWithFallback(out, (path) => writeModel(model, path, metadata));
 if (saved.problem) {

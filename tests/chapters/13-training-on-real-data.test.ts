@@ -8,12 +8,12 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DATASETS } from '../../lib/index.ts';
+import { DATASETS, OPTIMIZER_DEFAULTS } from '../../lib/index.ts';
 import { loadIDXDataset } from '../../lib/node.ts';
 import { CELL_SUBSET } from '../../site/notebook/datasets.ts';
 import { nodeDatasetSource, notInstalledMessage } from '../../site/notebook/datasets-node.ts';
 import { NotebookSession } from '../../site/notebook/runtime.ts';
-import { chapterChecks, figureOf, figuresOf, findCell, linesOf, textOf } from '../support/chapter-checks.ts';
+import { chapterChecks, figureOf, figuresOf, findCell, linesOf, matricesOf, textOf } from '../support/chapter-checks.ts';
 import { quotes, runChapterFile, type RanChapter } from '../support/chapters.ts';
 
 const FILE = '13-training-on-real-data.mdx';
@@ -61,7 +61,7 @@ describe('the chapter "Training on real data"', () => {
     exercises: ['the DataView reads the count of labels', 'the share of 8s called 8', 'one epoch reaches a validation accuracy above 0.86'],
     // The video's figures, Adam's rate in chapters 4 and 9, the shipped networks' records and the
     // command line's defaults, each asserted below; without Fashion-MNIST its cells print only how to get it.
-    checkedElsewhere: ['97.42%', '87%', '0.05', '0.001', ...SHIPPED.map((name) => percent(shipped(name).testAccuracy, 2)), '0.2', '0.0005', ...(FASHION ? [] : ['59.8%', '83.5%'])],
+    checkedElsewhere: ['97.42%', '87%', '0.05', '0.001', '0.003', ...SHIPPED.map((name) => percent(shipped(name).testAccuracy, 2)), '0.2', '0.0005', ...(FASHION ? [] : ['59.8%', '83.5%'])],
   });
 
   it('is chapter 13 in the order, in the part "Training in practice"', () => {
@@ -207,6 +207,57 @@ describe('the chapter "Training on real data"', () => {
     expect(shipped('fashion-mnist').testAccuracy).toBeGreaterThan(0.87);
     // The README gives the video's figures as its reference.
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toMatch(/the reference 0\.9742[\s\S]*the reference 0\.87\b/);
+  });
+
+  it('normalises a batch to mean 0 and variance 1 in every column, and keeps running statistics a tenth of the way to the batch\'s', () => {
+    const marker = 'const normalization = new BatchNormalization(2)';
+    const lines = linesOf(chapter, marker);
+    expect(lines).toContain('mean of each column: 0, 0; variance: 1, 1');
+    expect(lines).toContain("the batch's own column means: 3, 250");
+    // Momentum 0.9: 0.9 · 0 + 0.1 · [3, 250], and 0.9 · 1 + 0.1 · the unbiased variances [14/3, 50000/3].
+    const [normalized, runningMean, runningVariance] = matricesOf(chapter, marker);
+    expect(normalized).toHaveLength(8);
+    expect(runningMean).toEqual([0.3, 25]);
+    expect(runningVariance.map((v) => Number(v.toPrecision(6)))).toEqual([0.9 + 0.1 * (14 / 3), 0.9 + 0.1 * (50000 / 3)].map((v) => Number(v.toPrecision(6))));
+    expect(chapter.body).toContain('its `momentum` is 0.9');
+    // At inference a sample gets one answer, alone or batched.
+    const [alone, inBatch] = matricesOf(chapter, 'sample [2, 400] alone');
+    expect(alone).toHaveLength(2);
+    expect(alone).toEqual(inBatch);
+  });
+
+  it('gradient-checks batch normalisation in a network, where the Dense biases before it get no gradient at all', () => {
+    const lines = linesOf(chapter, 'gradientCheck(checked, inputs');
+    expect(lines).toHaveLength(7);
+    for (const line of lines) {
+      const [, name, gradient, difference] = /^(.+): largest gradient (\S+), largest difference (\S+)$/.exec(line)!;
+      if (name === 'layer 0 (Dense) biases') expect(Number(gradient)).toBeLessThan(1e-12);
+      else expect(Number(difference)).toBeLessThan(1e-6 * Number(gradient));
+    }
+  });
+
+  it('smooths labels as the formula says, to a loss floor of about a half with ε = 0.1 over 10 classes', () => {
+    const marker = 'smoothLabels([2, 0], 3, 0.3)';
+    expect(matricesOf(chapter, marker)[0].map((v) => Number(v.toFixed(6)))).toEqual([0.1, 0.1, 0.8, 0.8, 0.1, 0.1]);
+    const entropy = -(0.91 * Math.log(0.91) + 9 * 0.01 * Math.log(0.01));
+    const printed = linesOf(chapter, marker);
+    expect(printed.at(-2)).toBe('the lowest loss a network can reach on labels smoothed by 0.1 over 10 classes:');
+    expect(Number(printed.at(-1))).toBeCloseTo(entropy, 2);
+    expect(chapter.body).toContain('at a loss of about a half');
+  });
+
+  it('gives the shipped augmented Fashion-MNIST network\'s command, accuracy and training time, with the settings the prose names', () => {
+    const metadata = JSON.parse(readFileSync(join(root, 'site/public/models/fashion-mnist-augmented.json'), 'utf8')) as { command: string; testAccuracy: number; trainingSeconds: number; learningRate: number; epochs: number; hidden: number[] };
+    // The command, wrapped in the page with a backslash after --batch-norm.
+    expect(chapter.body.replace(' \\\n  ', ' ')).toContain(`\`\`\`sh\n${metadata.command}\n\`\`\``);
+    expect(chapter.body).toContain(`scores **${percent(metadata.testAccuracy, 2)}** on the 10,000 test images, after ${Math.round(metadata.trainingSeconds)} seconds of training`);
+    expect(metadata.command).toContain('--batch-norm');
+    expect(metadata.command).toContain('--label-smoothing 0.1');
+    // "Adam at 0.003, three times the default rate"; the table's "512 → 512", "40 epochs".
+    expect(metadata.learningRate).toBe(0.003);
+    expect(metadata.learningRate / OPTIMIZER_DEFAULTS.adam.learningRate).toBeCloseTo(3, 10);
+    expect(metadata.hidden).toEqual([512, 512]);
+    expect(tableRow('The command line with `--augment`')[0]).toContain(`784 → 512 → 512 → 10 network with batch normalisation and label smoothing, ${metadata.epochs} epochs of mirrored copies`);
   });
 
   it("describes the lab's real defaults", () => {

@@ -9,14 +9,13 @@ import { DATASETS, datasetFolder } from '../../scripts/datasets.ts';
 
 const models = resolve(import.meta.dirname, '../../site/public/models');
 
-// The targets of the issue that set them: the defaults in 5 minutes of training, --augment in 15.
-// Fashion-MNIST with --augment misses its target of 90.5% (the README says so and why), so its
-// figure is held only to what it recorded: it must not be passed off as reaching the target.
+// The targets of the issue that set them: the defaults in 5 minutes of training, --augment (with
+// whatever network settings it needs) in 15.
 describe.each([
   ['mnist', 'mnist', 0.985, 300],
   ['fashion-mnist', 'fashion-mnist', 0.9, 300],
   ['mnist-augmented', 'mnist', 0.99, 900],
-  ['fashion-mnist-augmented', 'fashion-mnist', 0.89, 900],
+  ['fashion-mnist-augmented', 'fashion-mnist', 0.905, 900],
 ] as const)('the shipped %s network', (name, dataset, target, seconds) => {
   const metadata = JSON.parse(readFileSync(join(models, `${name}.json`), 'utf8')) as { testAccuracy: number; seed: number; command: string; dataset: string; trainingSeconds: number };
 

@@ -14,6 +14,7 @@ import { Dropout } from '../../lib/dropout.ts';
 import { ScratchnetError } from '../../lib/errors.ts';
 import { labelledImages, readIDX, type LabelledImages } from '../../lib/idx.ts';
 import { Dense, type Layer } from '../../lib/layers.ts';
+import { BatchNormalization } from '../../lib/normalization.ts';
 import { Matrix, type DType } from '../../lib/matrix.ts';
 import { Sequential } from '../../lib/model.ts';
 import { argmax } from '../../lib/ops.ts';
@@ -110,6 +111,14 @@ function classifier(rng = new Random(7)): Sequential {
   return new Sequential([dense(4, 6, rng), new ReLU(), new Dropout(0.3), dense(6, 3, rng), new Softmax()]);
 }
 
+/** A classifier whose BatchNormalization layer has a scale, shift, mean and variance far from 1, 0, 0 and 1, so each reaches the runtime. */
+function normalizedClassifier(rng: Random): Sequential {
+  const normalization = new BatchNormalization(6, { epsilon: 1e-3 });
+  const row = (low: number, high: number) => Matrix.rowVector(Array.from({ length: 6 }, () => rng.uniform(low, high)));
+  [normalization.weights, normalization.biases, normalization.runningMean, normalization.runningVariance] = [row(0.5, 2), row(-1, 1), row(-1, 1), row(0.2, 3)];
+  return new Sequential([dense(4, 6, rng), normalization, new ReLU(), dense(6, 3, rng), new Softmax()]);
+}
+
 function randomInputs(rows: number, cols: number, rng: Random): Matrix {
   return new Matrix(rows, cols, Float32Array.from({ length: rows * cols }, () => rng.uniform(-2, 2)));
 }
@@ -202,7 +211,7 @@ describe('exportONNX refuses', () => {
   it('a layer with no ONNX counterpart, naming it, its index and what is supported', () => {
     const custom: Layer = { name: 'Conv2D', forward: (inputs) => inputs, backward: (dvalues) => dvalues };
     const model = new Sequential([dense(4, 4, new Random(1)), custom]);
-    expect(error(() => exportONNX(model)).message).toBe('exportONNX: layer 1 (Conv2D) has no ONNX counterpart here; exportONNX supports Dense, ReLU, Sigmoid, Softmax, Linear and Dropout layers');
+    expect(error(() => exportONNX(model)).message).toBe('exportONNX: layer 1 (Conv2D) has no ONNX counterpart here; exportONNX supports Dense, BatchNormalization, ReLU, Sigmoid, Softmax, Linear and Dropout layers');
   });
 
   it('a model with no layers, weights that are not finite, and bad options', () => {
@@ -245,6 +254,7 @@ describe('onnxruntime-node runs the exported model as scratchnet does', () => {
     ['Dense, ReLU, Dropout, Dense and Softmax', () => classifier(), 4],
     ['Dense, ReLU, Dense and Sigmoid', () => new Sequential([dense(3, 8, rng), new ReLU(), dense(8, 1, rng), new Sigmoid()]), 3],
     ['a Dense-only linear regression', () => new Sequential([dense(5, 1, rng), new Linear()]), 5],
+    ['Dense, BatchNormalization (with learned statistics), ReLU, Dense and Softmax', () => normalizedClassifier(rng), 4],
     ['a float64 classifier', () => new Sequential([dense(4, 6, rng, 'float64'), new ReLU(), dense(6, 3, rng, 'float64'), new Softmax()]), 4],
   ];
 
@@ -285,9 +295,10 @@ async function testSet(name: 'mnist' | 'fashion-mnist'): Promise<LabelledImages 
 }
 
 describe('the shipped networks in onnxruntime-node, on the official test images', () => {
-  it.for(['mnist', 'fashion-mnist'] as const)('predict every one of the 10,000 %s test images as scratchnet does', { timeout: 30_000 }, async (name, context) => {
-    const test = await testSet(name);
-    if (!test) return context.skip(`${DATASETS[name].title} is not installed (${DATASETS[name].howToGet})`);
+  // fashion-mnist-augmented has BatchNormalization layers, with the running statistics of a real run.
+  it.for([['mnist', 'mnist'], ['fashion-mnist', 'fashion-mnist'], ['fashion-mnist-augmented', 'fashion-mnist']] as const)('predict every one of the 10,000 test images as scratchnet does: %s', { timeout: 30_000 }, async ([name, dataset], context) => {
+    const test = await testSet(dataset);
+    if (!test) return context.skip(`${DATASETS[dataset].title} is not installed (${DATASETS[dataset].howToGet})`);
     const model = await loadModel(join(root, 'site/public/models', `${name}.snet`));
     const ours = model.predict(test.x);
     const theirs = await runtimeOutputs(exportONNX(model), test.x);

@@ -16,11 +16,19 @@ const header: ModelJSON = {
 };
 
 describe('checkModelJSON', () => {
-  it('returns the Dense layers with their sizes and the parameter count, from an object or its text', () => {
-    const expected = { dense: [{ index: 0, nInputs: 2, nOutputs: 3 }, { index: 3, nInputs: 3, nOutputs: 1 }], parameters: 9 + 4 };
+  it('returns the layers that hold values with their sizes and arrays, and the parameter count, from an object or its text', () => {
+    const arrays = (nInputs: number, nOutputs: number) => [{ field: 'weights', length: nInputs * nOutputs }, { field: 'biases', length: nOutputs }];
+    const expected = { weighted: [{ index: 0, nInputs: 2, nOutputs: 3, arrays: arrays(2, 3) }, { index: 3, nInputs: 3, nOutputs: 1, arrays: arrays(3, 1) }], parameters: 9 + 4 };
     expect(checkModelJSON('op', header)).toMatchObject(expected);
     expect(checkModelJSON('op', JSON.stringify(header))).toMatchObject(expected);
     expect(MODEL_FORMAT).toEqual({ name: 'scratchnet-model', version: 1 });
+  });
+
+  it('counts four arrays of `size` values for a BatchNormalization layer: γ, β, the running mean and the running variance', () => {
+    const layers = [{ type: 'Dense', nInputs: 2, nOutputs: 3 }, { type: 'BatchNormalization', size: 3, momentum: 0.9, epsilon: 1e-5 }, { type: 'ReLU' }, { type: 'Dense', nInputs: 3, nOutputs: 1 }];
+    const checked = checkModelJSON('op', { ...header, layers });
+    expect(checked.weighted[1]).toEqual({ index: 1, nInputs: 3, nOutputs: 3, arrays: ['weights', 'biases', 'runningMean', 'runningVariance'].map((field) => ({ field, length: 3 })) });
+    expect(checked.parameters).toBe(9 + 12 + 4);
   });
 
   it('ignores fields it does not know, such as the metadata the CLI records', () => {
@@ -32,7 +40,10 @@ describe('checkModelJSON', () => {
     ['a Dense layer without sizes', { ...header, layers: [{ type: 'Dense' }] }, 'op: layers[0].nInputs must be a positive whole number, not undefined'],
     ['a fractional size', { ...header, layers: [{ type: 'Dense', nInputs: 2, nOutputs: 1.5 }] }, 'op: layers[0].nOutputs must be a positive whole number, not 1.5'],
     ['a dropout rate of 1', { ...header, layers: [{ type: 'Dropout', rate: 1 }] }, 'op: layers[0].rate must be a number in [0, 1), not 1'],
-    ['an unknown layer', { ...header, layers: [{ type: 'Conv2D' }] }, 'op: layers[0].type "Conv2D" is not a layer scratchnet knows (Dense, Dropout, ReLU, Softmax, Sigmoid, Linear)'],
+    ['an unknown layer', { ...header, layers: [{ type: 'Conv2D' }] }, 'op: layers[0].type "Conv2D" is not a layer scratchnet knows (Dense, BatchNormalization, Dropout, ReLU, Softmax, Sigmoid, Linear)'],
+    ['a BatchNormalization layer without a size', { ...header, layers: [{ type: 'BatchNormalization' }] }, 'op: layers[0].size must be a positive whole number of features, not undefined'],
+    ['a BatchNormalization momentum of 1', { ...header, layers: [{ type: 'BatchNormalization', size: 2, momentum: 1 }] }, 'op: layers[0].momentum must be a number in [0, 1), not 1'],
+    ['a BatchNormalization layer that does not fit the one before', { ...header, layers: [{ type: 'Dense', nInputs: 2, nOutputs: 3 }, { type: 'BatchNormalization', size: 4 }] }, 'op: the layers do not fit together: layers[1] takes 4 inputs but layers[0] gives 3 outputs'],
     ['a loss that is a number', { ...header, loss: 3 }, 'op: loss 3 is not one scratchnet knows (CategoricalCrossEntropy, BinaryCrossEntropy, MeanSquaredError, MeanAbsoluteError)'],
     ['text that is not JSON', '{"format": "scratchnet-model", "layers": [', /^op: the model is not valid JSON \(.*\); the file may be truncated$/],
   ])('refuses %s with a FormatError naming the field', (_, source, message) => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { shapeErrorMessage } from '../support/expect.ts';
 import { Matrix } from '../../lib/matrix.ts';
-import { ROW_SUM_TOLERANCE, checkClassRows, checkLabels, checkOneHotShape, isOneHot, oneHot, toLabels, toTargetMatrix } from '../../lib/targets.ts';
+import { ROW_SUM_TOLERANCE, checkClassRows, checkLabels, checkOneHotShape, isOneHot, oneHot, smoothLabels, toLabels, toTargetMatrix } from '../../lib/targets.ts';
 
 describe('isOneHot', () => {
   it('calls a Matrix with one column per class one-hot', () => {
@@ -143,6 +143,28 @@ describe('checkOneHotShape', () => {
     expect(shapeErrorMessage(() => checkOneHotShape('accuracy', Matrix.zeros(4, 2), 4, 3))).toBe(
       'accuracy: one-hot targets (4×2) do not match predictions (4×3): need one row per sample and one column per class',
     );
+  });
+});
+
+describe('smoothLabels', () => {
+  it('gives label 2 of 3 with amount 0.3 the row [0.1, 0.1, 0.8]: 1 − 0.3 + 0.3/3 for the true class, 0.3/3 for the others', () => {
+    const m = smoothLabels([2, 0], 3, 0.3);
+    expect(m.toRows().map((row) => row.map((v) => Number(v.toFixed(6))))).toEqual([
+      [0.1, 0.1, 0.8],
+      [0.8, 0.1, 0.1],
+    ]);
+  });
+
+  it('gives rows that still add up to 1 and name their class, so training and accuracy take them as targets', () => {
+    const m = smoothLabels(new Int32Array([1, 9, 4]), 10, 0.1);
+    expect(() => checkClassRows('op', m)).not.toThrow();
+    expect(Array.from(toLabels('op', m, 3, 10))).toEqual([1, 9, 4]);
+  });
+
+  it('is oneHot when the amount is 0, and refuses an amount outside [0, 1)', () => {
+    expect(smoothLabels([1, 0], 2, 0).toRows()).toEqual(oneHot([1, 0], 2).toRows());
+    expect(() => smoothLabels([0], 2, 1)).toThrow('smoothLabels: amount is the share of each label spread over all the classes and must be in [0, 1), not 1');
+    expect(() => smoothLabels([0], 2, -0.1)).toThrow('not -0.1');
   });
 });
 

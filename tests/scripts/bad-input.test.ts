@@ -58,7 +58,7 @@ const corpus: BadInput[] = [
     [['--epoch', '3'], 'unknown option --epoch; did you mean --epochs?'],
     [['--optimiser', 'adam'], 'unknown option --optimiser; did you mean --optimizer?'],
     [['--learning_rate', '0.1'], 'unknown option --learning_rate; did you mean --learning-rate?'],
-    [['--batch', '64'], 'unknown option --batch; did you mean --batch-size?'],
+    [['--batch', '64'], 'unknown option --batch; did you mean --batch-size or --batch-norm?'],
     [['--lr', '0.1'], 'unknown option --lr; did you mean --learning-rate?\nusage: npm run train -- --dataset'],
     [['-e', '3'], 'unknown option -e\n'],
   ].map(([args, says]) => ({ group: 'unknown options', script: 'train.ts', args: [...MNIST, ...(args as string[])], says: [says as string] })),

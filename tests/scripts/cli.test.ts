@@ -64,7 +64,7 @@ describe("train's table", () => {
   it('gives the same settings as before when only the dataset is named', () => {
     const mnist = parseCommand(COMMANDS.train, ['--dataset', 'mnist', '--out', join(work, 'm.json')]);
     expect(mnist).toEqual({
-      dataset: 'mnist', epochs: 26, 'batch-size': 128, hidden: [512, 512], optimizer: 'adam', 'learning-rate': 0.001, decay: 5e-4, dropout: 0.2, 'input-dropout': 0.2, l2: 0,
+      dataset: 'mnist', epochs: 26, 'batch-size': 128, hidden: [512, 512], optimizer: 'adam', 'learning-rate': 0.001, decay: 5e-4, dropout: 0.2, 'input-dropout': 0.2, l2: 0, 'batch-norm': false, 'label-smoothing': 0,
       seed: 1, validation: 5000, augment: false, 'max-shift': 2, 'max-rotation': 10, 'max-scale': 0.1, patience: undefined,
       'train-size': undefined, 'test-size': undefined, 'data-dir': undefined, out: join(work, 'm.json'),
     });
