@@ -150,7 +150,7 @@ export class BatchNormalization implements TrainableLayer {
     const [n, size] = [normalized.rows, this.nInputs];
     const d = dvalues.data; // (batch × size)
     const xhat = normalized.data; // (batch × size)
-    // Per feature: Σ dvalues, which is ∂loss/∂β, and Σ dvalues · x̂, which is ∂loss/∂γ (summed in float64).
+    // Per feature, summed in float64: Σ dvalues (∂loss/∂β) and Σ dvalues · x̂ (∂loss/∂γ).
     const sumD = new Float64Array(size);
     const sumDXhat = new Float64Array(size);
     for (let r = 0; r < n; r++) {

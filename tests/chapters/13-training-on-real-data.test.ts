@@ -230,9 +230,10 @@ describe('the chapter "Training on real data"', () => {
     const lines = linesOf(chapter, 'gradientCheck(checked, inputs');
     expect(lines).toHaveLength(7);
     for (const line of lines) {
-      const [, name, gradient, difference] = /^(.+): largest gradient (\S+), largest difference (\S+)$/.exec(line)!;
-      if (name === 'layer 0 (Dense) biases') expect(Number(gradient)).toBeLessThan(1e-12);
-      else expect(Number(difference)).toBeLessThan(1e-6 * Number(gradient));
+      const [, name, gradient, difference] = /^(.+): largest gradient (.+), largest difference (.+)$/.exec(line)!;
+      expect(difference).toBe('under 1e-9');
+      if (name === 'layer 0 (Dense) biases') expect(gradient).toBe('under 1e-9');
+      else expect(Number(gradient)).toBeGreaterThan(0.01);
     }
   });
 
