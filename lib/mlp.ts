@@ -1,6 +1,7 @@
 // The multilayer perceptron the book's last chapters train, built from a list of layer sizes:
-// Dense and ReLU (and BatchNormalization and Dropout) for every hidden width, then Dense and Softmax, with categorical
-// cross-entropy. The CLI, the training lab and the benchmarks all build their networks here.
+// Dense and ReLU (and BatchNormalization and Dropout) for every hidden width, then Dense and
+// Softmax, with categorical cross-entropy. The CLI, the training lab and the benchmarks all
+// build their networks here.
 import { ScratchnetError } from './errors.ts';
 import { exceedsAllocationLimit, sizeError } from './matrix.ts';
 import { ReLU, Softmax } from './activations.ts';

@@ -51,7 +51,11 @@ export function serializeModel(model: Sequential, options: SaveOptions & { weigh
     }
     if (layer instanceof BatchNormalization) {
       const json: Extract<LayerJSON, { type: 'BatchNormalization' }> = { type: 'BatchNormalization', size: layer.nInputs, momentum: layer.momentum, epsilon: layer.epsilon };
-      if (withWeights) for (const [field, values] of storedArrays(layer)) (checkWeightValues('serializeModel', `layers[${index}].${field}`, values.data), (json[field] = toNumbers(values)));
+      if (!withWeights) return json;
+      for (const [field, values] of storedArrays(layer)) {
+        checkWeightValues('serializeModel', `layers[${index}].${field}`, values.data);
+        json[field] = toNumbers(values);
+      }
       return json;
     }
     if (layer instanceof Dropout) return { type: 'Dropout', rate: layer.rate };
