@@ -147,10 +147,12 @@ function layerNode(layer: Layer, index: number, initializers: ProtoWriter[]): Gr
     return { opType: 'Gemm', weights: [weights, biases], attributes: [{ name: 'alpha', float: 1 }, { name: 'beta', float: 1 }, { name: 'transA', int: 0 }, { name: 'transB', int: 0 }] };
   }
   if (layer instanceof BatchNormalization) {
-    const names = ['scale', 'shift', 'runningMean', 'runningVariance'].map((part) => `layer${index}.${part}`);
-    [layer.weights, layer.biases, layer.runningMean, layer.runningVariance].forEach((values, i) => {
-      checkWeightValues('exportONNX', `layers[${index}].${['weights', 'biases', 'runningMean', 'runningVariance'][i]}`, values.data);
-      initializers.push(tensor(names[i], [layer.nInputs], values.data));
+    // γ, β and the running statistics are ONNX's scale, B, input_mean and input_var, in that order.
+    const fields = ['weights', 'biases', 'runningMean', 'runningVariance'] as const;
+    const names = fields.map((field) => `layer${index}.${field}`);
+    fields.forEach((field, i) => {
+      checkWeightValues('exportONNX', `layers[${index}].${field}`, layer[field].data);
+      initializers.push(tensor(names[i], [layer.nInputs], layer[field].data));
     });
     // Inference mode: Y = scale · (X − mean) / √(var + epsilon) + B over the columns of (batch × features), as forward(…, { training: false }).
     return { opType: 'BatchNormalization', weights: names, attributes: [{ name: 'epsilon', float: layer.epsilon }] };

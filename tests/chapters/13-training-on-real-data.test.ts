@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DATASETS, OPTIMIZER_DEFAULTS } from '../../lib/index.ts';
+import { BatchNormalization, DATASETS, OPTIMIZER_DEFAULTS } from '../../lib/index.ts';
 import { loadIDXDataset } from '../../lib/node.ts';
 import { CELL_SUBSET } from '../../site/notebook/datasets.ts';
 import { nodeDatasetSource, notInstalledMessage } from '../../site/notebook/datasets-node.ts';
@@ -220,6 +220,9 @@ describe('the chapter "Training on real data"', () => {
     expect(runningMean).toEqual([0.3, 25]);
     expect(runningVariance.map((v) => Number(v.toPrecision(6)))).toEqual([0.9 + 0.1 * (14 / 3), 0.9 + 0.1 * (50000 / 3)].map((v) => Number(v.toPrecision(6))));
     expect(chapter.body).toContain('its `momentum` is 0.9');
+    // "ε, a hundred-thousandth": the layer's default.
+    expect(chapter.body).toContain('$\\varepsilon$, a hundred-thousandth');
+    expect(new BatchNormalization(2).epsilon).toBe(1e-5);
     // At inference a sample gets one answer, alone or batched.
     const [alone, inBatch] = matricesOf(chapter, 'sample [2, 400] alone');
     expect(alone).toHaveLength(2);
